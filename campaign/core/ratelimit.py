@@ -1,0 +1,50 @@
+"""Fixed-window rate limits in the shared cache, keyed by hashed client and address."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, unless a known number of trusted proxies sits in front of us.
+
+    X-Forwarded-For is only read when TRUSTED_PROXY_COUNT says how many proxies
+    append to it; the address we use is the one the outermost trusted proxy saw, so a
+    client cannot forge its way around a limit by sending the header itself.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
+
+
+def keyed_hash(value: str, purpose: str) -> str:
+    """A keyed hash: stable for abuse limits, useless to anyone without the secret."""
+    key = hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hit(scope: str, identity: str, limit: int, window_seconds: int = 3600) -> bool:
+    """Count one hit; False once the identity has gone over its limit in this window."""
+    if limit <= 0:
+        return True
+    window = int(time.time() // window_seconds)
+    key = f"rl:{scope}:{identity}:{window}"
+    if cache.add(key, 1, timeout=window_seconds + 60):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=window_seconds + 60)
+        return True
+    return count <= limit

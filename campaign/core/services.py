@@ -1,0 +1,154 @@
+"""The outbox: mails recorded with the change that causes them, sent after commit."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from campaign.core import mail
+from campaign.core.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+CLAIM_DURATION = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+SWEEP_BATCH = 500
+
+
+class MailDeferred(Exception):
+    """The mail server refused for now; the message will be tried again later."""
+
+    def __init__(self, retry_in: timedelta):
+        super().__init__(f"retry in {retry_in}")
+        self.retry_in = retry_in
+
+
+def outbox_enqueue(*, kind: str, object_id: int) -> OutboxMessage:
+    """Record a mail to send. Call inside the transaction that makes it necessary."""
+    message = OutboxMessage.objects.create(kind=kind, object_id=object_id)
+    transaction.on_commit(lambda: _hand_to_worker(message.pk))
+    return message
+
+
+def _hand_to_worker(message_id: int) -> None:
+    from campaign.core.tasks import outbox_send_task
+
+    try:
+        outbox_send_task.delay(message_id)
+    except Exception:
+        # The broker is away. The row is safe in the database and the sweep will
+        # hand it over when the broker is back; the person sees no error.
+        logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
+        OutboxMessage.objects.filter(pk=message_id).update(queued_at=None)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _is_permanent(error: smtplib.SMTPException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one outbox message, at most once. Returns True when this call sent it.
+
+    A conditional UPDATE claims the row, so a task delivered twice or a sweep racing
+    a worker sends nothing extra. A worker killed mid-send leaves a claim that
+    expires after CLAIM_DURATION, and the sweep then hands the message over again.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboxMessage.objects.due()
+        .filter(pk=message_id)
+        .update(claimed_until=now + CLAIM_DURATION, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    kind = mail.kind(message.kind)
+    email = kind.build(message.object_id)
+    if email is None:
+        _finish(message, OutboxMessage.Status.CANCELLED)
+        return False
+    try:
+        email.send()
+    except smtplib.SMTPException as error:
+        if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+            _finish(message, OutboxMessage.Status.FAILED, error=error)
+            if kind.on_permanent_failure:
+                kind.on_permanent_failure(message.object_id)
+            return False
+        _defer(message, error)
+    except OSError as error:  # connection refused, timeout: the mail server is away
+        if message.attempts >= MAX_ATTEMPTS:
+            _finish(message, OutboxMessage.Status.FAILED, error=error)
+            if kind.on_permanent_failure:
+                kind.on_permanent_failure(message.object_id)
+            return False
+        _defer(message, error)
+    _finish(message, OutboxMessage.Status.SENT)
+    return True
+
+
+def _finish(message: OutboxMessage, status: str, error: Exception | None = None) -> None:
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        sent_at=now if status == OutboxMessage.Status.SENT else None,
+        claimed_until=None,
+        last_error=_describe(error) if error else "",
+    )
+    logger.info("outbox message %s (%s) %s", message.pk, message.kind, status)
+
+
+def _defer(message: OutboxMessage, error: Exception) -> None:
+    delay = _retry_delay(message.attempts)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + delay,
+        claimed_until=None,
+        queued_at=None,
+        last_error=_describe(error),
+    )
+    logger.warning("outbox message %s deferred for %s: %s", message.pk, delay, type(error).__name__)
+    raise MailDeferred(delay)
+
+
+def _describe(error: Exception) -> str:
+    # SMTP replies can echo the recipient's address: keep the code and class only.
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"[:300]
+
+
+def outbox_sweep(*, grace: timedelta = CLAIM_DURATION) -> int:
+    """Hand over every due message that the broker may not have: never queued, or
+    queued long enough ago that its task must have been lost."""
+    from campaign.core.tasks import outbox_send_task
+
+    now = timezone.now()
+    stale = Q(queued_at__isnull=True) | Q(queued_at__lt=now - grace)
+    ids = list(OutboxMessage.objects.due().filter(stale).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    handed = 0
+    for message_id in ids:
+        try:
+            outbox_send_task.delay(message_id)
+        except Exception:
+            logger.warning("broker unavailable during sweep; %s messages wait", len(ids) - handed)
+            break
+        OutboxMessage.objects.filter(pk=message_id).update(queued_at=now)
+        handed += 1
+    return handed
+
+
+def outbox_resend(*, message_id: int) -> OutboxMessage:
+    """An organiser asks for a failed mail to be tried again (a new message)."""
+    failed = OutboxMessage.objects.get(pk=message_id)
+    with transaction.atomic():
+        return outbox_enqueue(kind=failed.kind, object_id=failed.object_id)

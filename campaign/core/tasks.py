@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from campaign.core import services
+
+
+@shared_task(bind=True, max_retries=None, ignore_result=True)
+def outbox_send_task(self, message_id: int) -> None:
+    try:
+        services.outbox_send(message_id=message_id)
+    except services.MailDeferred as deferred:
+        # If this retry cannot be queued, the sweep picks the message up when due.
+        raise self.retry(countdown=deferred.retry_in.total_seconds()) from None
+
+
+@shared_task(ignore_result=True)
+def outbox_sweep_task() -> None:
+    services.outbox_sweep()

@@ -1,0 +1,26 @@
+from django import template
+
+from campaign.core.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    return render_markdown(text)
+
+
+@register.filter
+def percent_of(value: int, total: int) -> int:
+    """Progress toward a goal, as a whole percentage capped at 100."""
+    try:
+        return max(0, min(100, int(value * 100 / total)))
+    except (TypeError, ZeroDivisionError):
+        return 0
+
+
+@register.filter
+def country_name(code: str) -> str:
+    from django_countries import countries
+
+    return countries.name(code) or code

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from campaign.core.forms import AccessibleForm
+
+URL_IN_TEXT = re.compile(
+    r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
+    re.IGNORECASE,
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+CONSENT_TEXT = _(
+    "I agree that this campaign stores my name, email address and country to confirm and count "
+    "my signature, as the privacy notice explains."
+)
+FORM_STAMP_SALT = "petitions.sign-form"
+
+
+def validate_plain_line(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(_("Please use ordinary characters only."), code="control")
+
+
+def validate_no_url(value: str) -> None:
+    if URL_IN_TEXT.search(value):
+        raise ValidationError(_("Please leave web addresses out of this field."), code="url")
+
+
+def form_stamp() -> str:
+    return signing.dumps(time.time(), salt=FORM_STAMP_SALT)
+
+
+class SignatureForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        validators=[validate_plain_line, validate_no_url],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm. It is never shown publicly."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country"),
+        choices=[("", _("Choose your country"))] + list(countries),
+    )
+    city = forms.CharField(
+        label=_("Town or city (optional)"),
+        max_length=100,
+        required=False,
+        validators=[validate_plain_line, validate_no_url],
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    affiliation = forms.CharField(
+        label=_("Organisation or role (optional)"),
+        max_length=150,
+        required=False,
+        validators=[validate_plain_line, validate_no_url],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    is_public = forms.BooleanField(label=_("Show my name and country on the list of signatories"), required=False)
+    wants_updates = forms.BooleanField(label=_("Send me occasional campaign updates"), required=False)
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
+    # A field people never see (hidden by CSS, skipped by screen readers): bots fill it.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    # When the form was rendered, signed: the template writes a fresh one every time.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].error_messages["required"] = _("Please tick this box to sign.")
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_bot(self) -> bool:
+        """A filled honeypot: answer as if all went well, store nothing."""
+        return bool(self.is_bound and self.data.get("website"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            rendered_at = float(signing.loads(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, max_age=60 * 60 * 24))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise ValidationError(
+                _("This form has expired. Please check your details and submit it again."), code="expired"
+            ) from None
+        if time.time() - rendered_at < settings.SIGN_MIN_FILL_SECONDS:
+            raise ValidationError(
+                _("That was very quick. Please check your details and submit the form again."), code="too_fast"
+            )
+        return cleaned
+
+
+class ResendForm(AccessibleForm):
+    email = forms.EmailField(
+        label=_("Email address you signed with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -1,0 +1,64 @@
+"""Load the demo campaign. Idempotent: a second run changes nothing."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.petitions import services
+from campaign.petitions.demo import letter
+from campaign.petitions.forms import CONSENT_TEXT
+from campaign.petitions.models import Demand, Petition, Signature
+
+
+class Command(BaseCommand):
+    help = "Load the demo open letter and a few clearly marked demo signatures."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        petition, created = Petition.objects.get_or_create(
+            slug=letter.SLUG,
+            defaults={
+                "title": letter.TITLE,
+                "summary": letter.SUMMARY,
+                "body": letter.BODY,
+                "addressee": letter.ADDRESSEE,
+                "goal": letter.GOAL,
+                "status": Petition.Status.OPEN,
+                "kind": Petition.Kind.OPEN_LETTER,
+                "opens_at": timezone.now() - timedelta(days=30),
+            },
+        )
+        if created:
+            Demand.objects.bulk_create(
+                Demand(petition=petition, position=position, text=text)
+                for position, text in enumerate(letter.DEMANDS, start=1)
+            )
+        services.petition_record_version(petition=petition)
+        petition.refresh_from_db()
+        now = timezone.now()
+        added = 0
+        for number, (name, country, city) in enumerate(letter.DEMO_SIGNATURES, start=1):
+            email = f"demo-signer-{number}@example.org"
+            _, made = Signature.objects.get_or_create(
+                petition=petition,
+                email_normalised=email,
+                defaults={
+                    "name": name,
+                    "email": email,
+                    "country": country,
+                    "city": city,
+                    "is_public": True,
+                    "is_demo": True,
+                    "petition_version": petition.version,
+                    "consent_text": str(CONSENT_TEXT),
+                    "consent_version": "demo",
+                    "created_at": now - timedelta(hours=number),
+                    "confirmed_at": now - timedelta(hours=number, minutes=-5),
+                },
+            )
+            added += made
+        transaction.on_commit(lambda: services.counts_reconcile(petition=petition))
+        verb = "Created" if created else "Kept"
+        self.stdout.write(f"{verb} the demo letter /letters/{petition.slug}/ ({added} demo signatures added).")

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from campaign.core.models import TimeStampedModel
+
+
+class PetitionQuerySet(models.QuerySet):
+    def public(self) -> PetitionQuerySet:
+        """Letters a visitor may see: everything but drafts."""
+        return self.exclude(status=Petition.Status.DRAFT)
+
+    def open(self) -> PetitionQuerySet:
+        now = timezone.now()
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            status=Petition.Status.OPEN,
+        )
+
+
+class Petition(TimeStampedModel):
+    """An open letter or a petition that people sign."""
+
+    class Kind(models.TextChoices):
+        OPEN_LETTER = "letter", _("open letter")
+        PETITION = "petition", _("petition")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open for signatures")
+        CLOSED = "closed", _("closed")
+        ARCHIVED = "archived", _("archived")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OPEN_LETTER)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("Plain text, shown in lists and shares."))
+    body = models.TextField(_("body"), help_text=_("Markdown. Raw HTML is removed."))
+    addressee = models.CharField(_("addressed to"), max_length=200)
+    goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("text version"), default=1, editable=False)
+    text_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at"]
+        permissions = [("export_signatures", _("Can export the signatures of a letter"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gt=0), name="petition_goal_positive"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="petition_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or self.closes_at > now)
+        )
+
+
+class Demand(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="demands")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("demand"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PetitionVersion(models.Model):
+    """The text as it stood at each version, so a signature can say what it endorsed."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    demands = models.JSONField(_("demands"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("letter version")
+        verbose_name_plural = _("letter versions")
+        ordering = ["petition", "number"]
+        constraints = [models.UniqueConstraint(fields=["petition", "number"], name="petition_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.petition} v{self.number}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self) -> SignatureQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+    def counted(self) -> SignatureQuerySet:
+        """The signatures every public count is made of."""
+        return self.filter(confirmed_at__isnull=False, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+
+    def pending(self) -> SignatureQuerySet:
+        return self.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+
+    def on_wall(self) -> SignatureQuerySet:
+        return self.counted().filter(is_public=True)
+
+
+class Signature(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    petition_version = models.PositiveIntegerField(_("letter version signed"))
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    # Lower-cased, Gmail dots and +tags folded: one person, one signature per letter.
+    email_normalised = models.CharField(max_length=254, null=True, editable=False)
+    country = CountryField(_("country"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    affiliation = models.CharField(_("organisation or role"), max_length=150, blank=True)
+    is_public = models.BooleanField(_("show my name publicly"), default=False)
+    wants_updates = models.BooleanField(_("send me campaign updates"), default=False)
+    consent_text = models.TextField(_("consent wording shown"))
+    consent_version = models.CharField(_("consent version"), max_length=32)
+    ip_hash = models.CharField(max_length=64, blank=True, null=True, editable=False)
+    is_demo = models.BooleanField(_("demo signature"), default=False)
+    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_failed_at = models.DateTimeField(_("mail refused"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "email_normalised"], name="signature_one_per_person"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(email_normalised__isnull=True),
+                name="signature_withdrawn_is_scrubbed",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=False) | Q(email_normalised__isnull=False),
+                name="signature_live_has_address",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["petition", "-confirmed_at", "-id"],
+                condition=Q(is_public=True, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+                & Q(confirmed_at__isnull=False),
+                name="signature_wall_idx",
+            ),
+            models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="signature_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.petition_id})"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.confirmed_at is not None and self.withdrawn_at is None and self.invalidated_at is None
+
+
+class SignatureCounterQuerySet(models.QuerySet):
+    def total_for(self, petition_id: int) -> int:
+        return self.filter(petition_id=petition_id).aggregate(total=Sum("count"))["total"] or 0
+
+
+class SignatureCounter(models.Model):
+    """Confirmed-signature counts, one row per (letter, country, shard).
+
+    Confirmations add to a random shard, so a surge of confirmations does not queue on
+    one hot row; the total is a SUM over a few dozen indexed rows, never a COUNT(*)
+    over the signatures. A periodic task reconciles it against the table.
+    """
+
+    SHARDS = 8
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="counters")
+    country = models.CharField(max_length=2, blank=True)
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    objects = SignatureCounterQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "country", "shard"], name="counter_unique_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.country or '--'}/{self.shard}: {self.count}"
+
+
+class SignatureExport(models.Model):
+    """Who exported which letter's signatures, and when."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="exports")
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("exported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signature export")
+        verbose_name_plural = _("signature exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} by {self.exported_by} at {self.created_at:%Y-%m-%d %H:%M}"

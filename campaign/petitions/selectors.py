@@ -1,0 +1,55 @@
+"""Reads shared by the HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Sum
+
+from campaign.petitions.models import Petition, Signature, SignatureCounter
+from campaign.petitions.services import count_cache_key
+
+COUNT_CACHE_SECONDS = 30
+COUNTRY_CACHE_SECONDS = 60
+WALL_PAGE_SIZE = 50
+
+
+def signature_count(petition: Petition) -> int:
+    """The public count: confirmed, not withdrawn, not invalidated. Served from the
+    counters (a SUM over a few rows) through the cache, which every confirmation clears."""
+    key = count_cache_key(petition.pk)
+    count = cache.get(key)
+    if count is None:
+        count = SignatureCounter.objects.total_for(petition.pk)
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
+def country_counts(petition: Petition) -> list[tuple[str, int]]:
+    """(country code, count) pairs, largest first."""
+    key = f"petitions:countries:{petition.pk}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (row["country"], row["n"])
+            for row in SignatureCounter.objects.filter(petition=petition)
+            .exclude(country="")
+            .values("country")
+            .annotate(n=Sum("count"))
+            .filter(n__gt=0)
+            .order_by("-n", "country")
+        ]
+        cache.set(key, rows, COUNTRY_CACHE_SECONDS)
+    return rows
+
+
+def wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
+    """One page of public signatories, newest first, and whether an older page
+    exists. No COUNT(*): we fetch one row more than we show."""
+    offset = (page - 1) * WALL_PAGE_SIZE
+    rows = list(
+        Signature.objects.on_wall()
+        .filter(petition=petition)
+        .order_by("-confirmed_at", "-id")
+        .only("name", "country", "city", "affiliation", "confirmed_at", "is_demo")[offset : offset + WALL_PAGE_SIZE + 1]
+    )
+    return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE

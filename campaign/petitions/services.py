@@ -1,0 +1,355 @@
+"""The signing workflow: sign, confirm, remind, withdraw, invalidate, purge, count."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from campaign.core.emails import normalise_email
+from campaign.core.models import OutboxMessage
+from campaign.core.ratelimit import keyed_hash
+from campaign.core.services import outbox_enqueue
+from campaign.petitions.forms import CONSENT_TEXT
+from campaign.petitions.models import Petition, PetitionVersion, Signature, SignatureCounter
+
+logger = logging.getLogger(__name__)
+
+MAIL_CONFIRM = "petitions.confirm"
+MAIL_ALREADY_SIGNED = "petitions.already_signed"
+MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SIGNED)
+# A person may ask for the mail again, but not flood an inbox with it.
+MAX_MAILS_PER_SIGNATURE = 4
+MIN_MAIL_INTERVAL = timedelta(minutes=5)
+CONFIRM_SALT = "petitions.confirm"
+WITHDRAW_SALT = "petitions.withdraw"
+COUNTER_LOCK_NAMESPACE = 7101
+PURGE_BATCH = 2000
+
+
+class PetitionClosed(Exception):
+    """The letter does not take signatures (draft, closed, archived, or not yet open)."""
+
+
+class InvalidToken(Exception):
+    """A confirmation or withdrawal link that is tampered with, expired or stale."""
+
+
+# --- Letters ----------------------------------------------------------------------------
+
+
+def _text_of(petition: Petition) -> dict:
+    return {
+        "title": petition.title,
+        "body": petition.body,
+        "demands": list(petition.demands.order_by("position", "pk").values_list("text", flat=True)),
+    }
+
+
+def petition_record_version(*, petition: Petition) -> PetitionVersion:
+    """Snapshot the letter's text. Once a letter has left draft, any change to its
+    title, body or demands makes a new version; signatures record the one they saw."""
+    text = _text_of(petition)
+    fingerprint = hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        latest = petition.versions.order_by("-number").first()
+        if latest is not None and fingerprint == petition.text_fingerprint:
+            return latest
+        if latest is None or petition.status == Petition.Status.DRAFT:
+            number = latest.number if latest else 1
+            version, _ = PetitionVersion.objects.update_or_create(
+                petition=petition, number=number, defaults={**text, "created_at": timezone.now()}
+            )
+        else:
+            number = latest.number + 1
+            version = PetitionVersion.objects.create(petition=petition, number=number, **text)
+        Petition.objects.filter(pk=petition.pk).update(version=number, text_fingerprint=fingerprint)
+    return version
+
+
+# --- Tokens -----------------------------------------------------------------------------
+
+
+def confirm_token(signature: Signature) -> str:
+    return signing.dumps({"s": signature.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def withdraw_token(signature: Signature) -> str:
+    return signing.dumps({"s": signature.pk}, salt=WITHDRAW_SALT, compress=True)
+
+
+def _signature_from_token(token: str, *, salt: str, max_age: timedelta | None, petition: Petition) -> Signature:
+    try:
+        payload = signing.loads(token, salt=salt, max_age=max_age)
+        signature_id = int(payload["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidToken from None
+    signature = Signature.objects.filter(pk=signature_id, petition=petition).first()
+    if signature is None:
+        raise InvalidToken
+    return signature
+
+
+def signature_from_confirm_token(token: str, *, petition: Petition) -> Signature:
+    return _signature_from_token(
+        token, salt=CONFIRM_SALT, max_age=timedelta(days=settings.SIGNATURE_PENDING_DAYS), petition=petition
+    )
+
+
+def signature_from_withdraw_token(token: str, *, petition: Petition) -> Signature:
+    return _signature_from_token(token, salt=WITHDRAW_SALT, max_age=None, petition=petition)
+
+
+# --- Signing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureDetails:
+    name: str
+    email: str
+    country: str
+    city: str = ""
+    affiliation: str = ""
+    is_public: bool = False
+    wants_updates: bool = False
+
+
+def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
+    """Record a signature and its confirmation mail in one transaction.
+
+    A second signature with the same (normalised) address meets the database's unique
+    constraint and becomes a reminder instead: the caller cannot tell the difference,
+    and neither can the person, so the site never reveals who has signed.
+    """
+    if not petition.is_open:
+        raise PetitionClosed
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition,
+                petition_version=petition.version,
+                name=details.name,
+                email=details.email,
+                email_normalised=normalise_email(details.email),
+                country=details.country,
+                city=details.city,
+                affiliation=details.affiliation,
+                is_public=details.is_public,
+                wants_updates=details.wants_updates,
+                consent_text=str(CONSENT_TEXT),
+                consent_version=settings.PRIVACY_CONSENT_VERSION,
+                ip_hash=keyed_hash(client_ip, "signature-ip") if client_ip else None,
+                mails_sent=1,
+                last_mailed_at=now,
+                created_at=now,
+            )
+            outbox_enqueue(kind=MAIL_CONFIRM, object_id=signature.pk)
+    except IntegrityError:
+        existing = Signature.objects.filter(
+            petition=petition, email_normalised=normalise_email(details.email)
+        ).first()
+        if existing is None:  # some other constraint: a bug, not a second signature
+            raise
+        signature_remind(signature=existing)
+        return existing
+    return signature
+
+
+def signature_remind(*, signature: Signature) -> bool:
+    """Mail the person again: the confirmation link while pending, a short "you have
+    already signed" once confirmed. A conditional UPDATE caps how often, so fifty
+    identical submissions at once still send at most one mail."""
+    now = timezone.now()
+    with transaction.atomic():
+        allowed = (
+            Signature.objects.filter(
+                Q(last_mailed_at__isnull=True) | Q(last_mailed_at__lt=now - MIN_MAIL_INTERVAL),
+                pk=signature.pk,
+                mails_sent__lt=MAX_MAILS_PER_SIGNATURE,
+                withdrawn_at__isnull=True,
+                invalidated_at__isnull=True,
+            ).update(mails_sent=F("mails_sent") + 1, last_mailed_at=now)
+            == 1
+        )
+        if allowed:
+            kind = MAIL_ALREADY_SIGNED if signature.confirmed_at else MAIL_CONFIRM
+            outbox_enqueue(kind=kind, object_id=signature.pk)
+    return allowed
+
+
+def signature_resend(*, petition: Petition, email: str) -> None:
+    """Someone lost or let expire their link and asks for a new mail."""
+    signature = Signature.objects.filter(petition=petition, email_normalised=normalise_email(email)).first()
+    if signature is not None:
+        signature_remind(signature=signature)
+
+
+# --- Counting ---------------------------------------------------------------------------
+
+
+def count_cache_key(petition_id: int) -> str:
+    return f"petitions:count:{petition_id}"
+
+
+def _counter_add(*, petition_id: int, country: str, delta: int) -> None:
+    """Add to one random shard; callers hold the letter's shared counter lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {SignatureCounter._meta.db_table} (petition_id, country, shard, count)
+            VALUES (%s, %s, %s, %s)
+            ON CONFLICT (petition_id, country, shard) DO UPDATE SET count = {SignatureCounter._meta.db_table}.count + EXCLUDED.count
+            """,  # noqa: S608 - table name from the model, values bound
+            [petition_id, str(country or ""), random.randrange(SignatureCounter.SHARDS), delta],  # noqa: S311
+        )
+    transaction.on_commit(lambda: cache.delete(count_cache_key(petition_id)))
+
+
+def _lock_counters(petition_id: int, *, exclusive: bool) -> None:
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [COUNTER_LOCK_NAMESPACE, petition_id])
+
+
+def counts_reconcile(*, petition: Petition) -> bool:
+    """Rebuild a letter's counters from the signatures. Returns True if they drifted.
+
+    The exclusive advisory lock waits for confirmations in flight to commit and holds
+    new ones back for the few milliseconds this takes, so no update is lost."""
+    with transaction.atomic():
+        _lock_counters(petition.pk, exclusive=True)
+        actual = {
+            row["country"]: row["n"]
+            for row in Signature.objects.counted()
+            .filter(petition=petition)
+            .values("country")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+        stored: dict[str, int] = {}
+        for country, count in SignatureCounter.objects.filter(petition=petition).values_list("country", "count"):
+            stored[country] = stored.get(country, 0) + count
+        stored = {country: count for country, count in stored.items() if count}
+        if stored == actual:
+            return False
+        SignatureCounter.objects.filter(petition=petition).delete()
+        SignatureCounter.objects.bulk_create(
+            SignatureCounter(petition=petition, country=country, shard=0, count=count)
+            for country, count in actual.items()
+        )
+    cache.delete(count_cache_key(petition.pk))
+    logger.info("counters of letter %s reconciled", petition.pk)
+    return True
+
+
+# --- Confirming and leaving -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    signature: Signature
+    newly_confirmed: bool
+    signer_number: int | None
+
+
+def signature_confirm(*, signature: Signature) -> Confirmation:
+    """Confirm once. A second call changes nothing and says so."""
+    with transaction.atomic():
+        _lock_counters(signature.petition_id, exclusive=False)
+        now = timezone.now()
+        updated = Signature.objects.filter(
+            pk=signature.pk, confirmed_at__isnull=True, withdrawn_at__isnull=True, invalidated_at__isnull=True
+        ).update(confirmed_at=now)
+        signer_number = None
+        if updated:
+            _counter_add(petition_id=signature.petition_id, country=signature.country, delta=1)
+            signer_number = SignatureCounter.objects.total_for(signature.petition_id)
+        signature.refresh_from_db()
+    return Confirmation(signature=signature, newly_confirmed=bool(updated), signer_number=signer_number)
+
+
+# What a withdrawn signature keeps: its letter, its dates, nothing about the person.
+SCRUBBED = {
+    "name": "",
+    "email": "",
+    "email_normalised": None,
+    "country": "",
+    "city": "",
+    "affiliation": "",
+    "is_public": False,
+    "wants_updates": False,
+    "ip_hash": None,
+}
+
+
+def signature_withdraw(*, signature: Signature) -> bool:
+    """Take a signature off the letter: the count drops and the personal data goes.
+    Returns False when it was already withdrawn."""
+    with transaction.atomic():
+        _lock_counters(signature.petition_id, exclusive=False)
+        current = Signature.objects.select_for_update().get(pk=signature.pk)
+        if current.withdrawn_at is not None:
+            return False
+        if current.is_counted:
+            _counter_add(petition_id=current.petition_id, country=current.country, delta=-1)
+        Signature.objects.filter(pk=current.pk).update(withdrawn_at=timezone.now(), **SCRUBBED)
+        OutboxMessage.objects.filter(
+            kind__in=MAIL_KINDS, object_id=current.pk, status=OutboxMessage.Status.PENDING
+        ).update(status=OutboxMessage.Status.CANCELLED)
+    return True
+
+
+def signature_invalidate(*, signature: Signature) -> bool:
+    """An organiser strikes a signature (spam, abuse). It stops counting at once."""
+    with transaction.atomic():
+        _lock_counters(signature.petition_id, exclusive=False)
+        current = Signature.objects.select_for_update().get(pk=signature.pk)
+        if current.invalidated_at is not None or current.withdrawn_at is not None:
+            return False
+        if current.is_counted:
+            _counter_add(petition_id=current.petition_id, country=current.country, delta=-1)
+        Signature.objects.filter(pk=current.pk).update(invalidated_at=timezone.now())
+    return True
+
+
+def signature_mail_refused(signature_id: int) -> None:
+    """The address refused our mail for good: flag it for organisers to look at."""
+    Signature.objects.filter(pk=signature_id, mail_failed_at__isnull=True).update(mail_failed_at=timezone.now())
+
+
+# --- Housekeeping -----------------------------------------------------------------------
+
+
+def signatures_purge() -> tuple[int, int]:
+    """Delete signatures never confirmed within the window, and forget IP hashes past
+    their retention. Safe to run twice at once: both statements are idempotent."""
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.SIGNATURE_PENDING_DAYS)
+    purged = 0
+    while True:
+        ids = list(
+            Signature.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True)[
+                :PURGE_BATCH
+            ]
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            OutboxMessage.objects.filter(kind__in=MAIL_KINDS, object_id__in=ids).delete()
+            purged += Signature.objects.filter(pk__in=ids, confirmed_at__isnull=True).delete()[0]
+    forgotten = Signature.objects.filter(
+        ip_hash__isnull=False, created_at__lt=now - timedelta(days=settings.IP_HASH_RETENTION_DAYS)
+    ).update(ip_hash=None)
+    return purged, forgotten

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from campaign.petitions import services
+from campaign.petitions.models import Petition
+
+
+@shared_task(ignore_result=True)
+def signatures_purge_task() -> None:
+    services.signatures_purge()
+
+
+@shared_task(ignore_result=True)
+def counts_reconcile_task() -> None:
+    for petition in Petition.objects.public():
+        services.counts_reconcile(petition=petition)

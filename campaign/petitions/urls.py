@@ -1,0 +1,15 @@
+from django.urls import path
+
+from campaign.petitions import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("", views.petition_list, name="list"),
+    path("<slug:slug>/", views.petition_detail, name="detail"),
+    path("<slug:slug>/sign/", views.petition_sign, name="sign"),
+    path("<slug:slug>/check-your-inbox/", views.petition_thanks, name="thanks"),
+    path("<slug:slug>/resend/", views.signature_resend, name="resend"),
+    path("<slug:slug>/confirm/<str:token>/", views.signature_confirm, name="confirm"),
+    path("<slug:slug>/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
+]

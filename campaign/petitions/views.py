@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaign.core.ratelimit import client_ip, hit, keyed_hash
+from campaign.core.emails import normalise_email
+from campaign.petitions import selectors, services
+from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
+from campaign.petitions.models import Petition
+
+
+def _public_petition(slug: str) -> Petition:
+    return get_object_or_404(Petition.objects.public(), slug=slug)
+
+
+def _too_many(request, petition: Petition):
+    response = render(request, "petitions/rate_limited.html", {"petition": petition}, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _within_limits(request, email: str, scope: str) -> bool:
+    ip = keyed_hash(client_ip(request), "ratelimit-ip")
+    address = keyed_hash(normalise_email(email), "ratelimit-address")
+    ip_ok = hit(f"{scope}:ip", ip, settings.SIGN_RATE_PER_IP_PER_HOUR)
+    address_ok = hit(f"{scope}:address", address, settings.SIGN_RATE_PER_ADDRESS_PER_HOUR)
+    return ip_ok and address_ok
+
+
+def petition_list(request):
+    petitions = list(Petition.objects.public().order_by("status", "-created_at"))
+    for petition in petitions:
+        petition.signature_count = selectors.signature_count(petition)
+    return render(request, "petitions/petition_list.html", {"petitions": petitions})
+
+
+def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
+    try:
+        wall_page_number = max(1, int(request.GET.get("wall", "1")))
+    except ValueError:
+        wall_page_number = 1
+    wall, wall_has_more = selectors.wall_page(petition, wall_page_number)
+    return {
+        "petition": petition,
+        "demands": petition.demands.all(),
+        "form": form,
+        "stamp": form_stamp(),
+        "signature_count": selectors.signature_count(petition),
+        "country_counts": selectors.country_counts(petition)[:20],
+        "wall": wall,
+        "wall_page": wall_page_number,
+        "wall_has_more": wall_has_more,
+    }
+
+
+def petition_detail(request, slug: str):
+    petition = _public_petition(slug)
+    return render(request, "petitions/petition_detail.html", _detail_context(request, petition, SignatureForm()))
+
+
+@require_POST
+def petition_sign(request, slug: str):
+    petition = _public_petition(slug)
+    if not petition.is_open:
+        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
+    form = SignatureForm(request.POST)
+    if form.is_bot:
+        return redirect("petitions:thanks", slug=petition.slug)
+    if not form.is_valid():
+        context = _detail_context(request, petition, form)
+        return render(request, "petitions/petition_detail.html", context, status=200)
+    data = form.cleaned_data
+    if not _within_limits(request, data["email"], "sign"):
+        return _too_many(request, petition)
+    details = services.SignatureDetails(
+        name=data["name"],
+        email=data["email"],
+        country=data["country"],
+        city=data["city"],
+        affiliation=data["affiliation"],
+        is_public=data["is_public"],
+        wants_updates=data["wants_updates"],
+    )
+    try:
+        services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
+    except services.PetitionClosed:
+        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
+    return redirect("petitions:thanks", slug=petition.slug)
+
+
+def petition_thanks(request, slug: str):
+    petition = _public_petition(slug)
+    return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
+
+
+@require_http_methods(["GET", "POST"])
+def signature_confirm(request, slug: str, token: str):
+    petition = _public_petition(slug)
+    try:
+        signature = services.signature_from_confirm_token(token, petition=petition)
+    except services.InvalidToken:
+        return render(
+            request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400
+        )
+    if signature.withdrawn_at or signature.invalidated_at:
+        return render(request, "petitions/signature_withdrawn.html", {"petition": petition}, status=410)
+    context = {"petition": petition, "token": token, "withdraw_token": services.withdraw_token(signature)}
+    if request.method == "POST":
+        confirmation = services.signature_confirm(signature=signature)
+        context.update(
+            confirmation=confirmation,
+            already=not confirmation.newly_confirmed,
+            signature_count=selectors.signature_count(petition),
+        )
+        return render(request, "petitions/signature_confirmed.html", context)
+    if signature.confirmed_at:
+        context.update(already=True, signature_count=selectors.signature_count(petition))
+        return render(request, "petitions/signature_confirmed.html", context)
+    return render(request, "petitions/signature_confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def signature_withdraw(request, slug: str, token: str):
+    petition = _public_petition(slug)
+    try:
+        signature = services.signature_from_withdraw_token(token, petition=petition)
+    except services.InvalidToken:
+        return render(
+            request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400
+        )
+    if signature.withdrawn_at:
+        return render(request, "petitions/signature_withdrawn.html", {"petition": petition})
+    if request.method == "POST":
+        services.signature_withdraw(signature=signature)
+        return render(request, "petitions/signature_withdrawn.html", {"petition": petition, "just_now": True})
+    return render(request, "petitions/signature_withdraw.html", {"petition": petition, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def signature_resend(request, slug: str):
+    petition = _public_petition(slug)
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if not _within_limits(request, email, "resend"):
+            return _too_many(request, petition)
+        services.signature_resend(petition=petition, email=email)
+        return redirect("petitions:thanks", slug=petition.slug)
+    return render(request, "petitions/signature_resend.html", {"petition": petition, "form": form})

@@ -1,0 +1,29 @@
+import pytest
+from django.test import RequestFactory
+
+from campaign.core.ratelimit import client_ip, hit, keyed_hash
+
+
+def test_client_ip_ignores_forwarded_header_without_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client_ip(request) == "203.0.113.5"
+
+
+def test_client_ip_takes_the_address_the_trusted_proxy_saw(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged_then_real = "6.6.6.6, 198.51.100.7"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forged_then_real)
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_keyed_hash_is_stable_and_not_the_address():
+    assert keyed_hash("203.0.113.5", "ip") == keyed_hash("203.0.113.5", "ip")
+    assert keyed_hash("203.0.113.5", "ip") != keyed_hash("203.0.113.5", "other")
+    assert "203" not in keyed_hash("203.0.113.5", "ip")
+
+
+@pytest.mark.django_db
+def test_hit_allows_up_to_the_limit_then_refuses():
+    results = [hit("test", "someone", limit=3) for _ in range(5)]
+    assert results == [True, True, True, False, False]
