@@ -178,21 +178,31 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded.broker_folders()
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Socket timeouts bound how long a publish can block a request on a broker that
+    # accepts connections but does not answer (redis-py waits forever by default).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The web process must never hang on a dead broker: the outbox sweep catches up later.
+# A publish tries to connect for at most this long, then gives up (no publish retry).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 CELERY_TASK_PUBLISH_RETRY = False
+# The worker, on the other hand, waits for a lost broker for ever (0 made it exit).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The outbox (campaign.core.services): how often beat sweeps it for mails the broker
+# never took, how long a worker's claim on a mail lasts (a killed worker's mails are
+# sent again after it), and the first delay after a temporary SMTP refusal (doubling).
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "campaign.core.tasks.outbox_sweep_task", "schedule": 30.0},
+    "outbox-sweep": {"task": "campaign.core.tasks.outbox_sweep_task", "schedule": float(OUTBOX_SWEEP_SECONDS)},
     "signatures-purge": {
         "task": "campaign.petitions.tasks.signatures_purge_task",
         "schedule": timedelta(hours=1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -52,9 +53,12 @@ class SmtpSink:
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
         self.reply: str | None = None  # e.g. "451 try later" to refuse mail
+        self.delay = 0.0  # seconds before answering DATA, to keep mails in flight
         self.port = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.reply:
             return self.reply
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
@@ -66,6 +70,7 @@ class SmtpSink:
         with self._lock:
             self.messages.clear()
         self.reply = None
+        self.delay = 0.0
 
     def to(self, address: str) -> list[EmailMessage]:
         with self._lock:
@@ -114,12 +119,15 @@ def database_url_for_children() -> str:
 
 
 class Worker:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, extra_args: tuple[str, ...] = ()) -> None:
         self.env = env
         self.log_path = log_path
+        self.extra_args = extra_args
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self.log_path.touch()
+        ready_before = self.log_path.read_bytes().count(b"ready.")
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -134,6 +142,7 @@ class Worker:
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
+                *self.extra_args,
             ],
             cwd=BASE_DIR,
             env=self.env,
@@ -141,7 +150,9 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_until(lambda: b"ready." in self.log_path.read_bytes(), timeout=60, what="the Celery worker")
+        wait_until(
+            lambda: self.log_path.read_bytes().count(b"ready.") > ready_before, timeout=60, what="the Celery worker"
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

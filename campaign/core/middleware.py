@@ -1,14 +1,36 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """The 503 answer. Rendered without the request's context processors, which
+    could touch the database (the session, the user) and fail in turn."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": "unavailable", "detail": "The service is briefly unavailable. Try again shortly."}, status=503
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class DatabaseUnavailableMiddleware:
     """While the database is away, answer a clean 503 page rather than a 500.
 
+    A view's exception arrives in process_exception. One raised by a middleware below
+    this one (sessions, messages, auth) is turned into a response by Django before it
+    gets here, through handler500: campaign.core.views.server_error answers 503 there.
     Django's persistent connections are checked before each request
     (CONN_HEALTH_CHECKS), so the site serves again as soon as the database returns.
     """
@@ -20,9 +42,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
+        if is_database_unavailable(exception):
             logger.error("database unavailable: %s", type(exception).__name__)
-            response = render(request, "503.html", status=503)
-            response["Retry-After"] = "10"
-            return response
+            return database_unavailable_response(request)
         return None

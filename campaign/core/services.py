@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,9 +17,12 @@ from campaign.core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-CLAIM_DURATION = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 SWEEP_BATCH = 500
+# After a failed hand-over, a web process stops trying the broker for this long: each
+# try can take the broker connection timeout, and a surge must not queue behind it.
+BROKER_PAUSE_SECONDS = 5
+_broker_paused_until = 0.0
 
 
 class MailDeferred(Exception):
@@ -36,19 +41,28 @@ def outbox_enqueue(*, kind: str, object_id: int) -> OutboxMessage:
 
 
 def _hand_to_worker(message_id: int) -> None:
+    global _broker_paused_until
     from campaign.core.tasks import outbox_send_task
 
-    try:
-        outbox_send_task.delay(message_id)
-    except Exception:
-        # The broker is away. The row is safe in the database and the sweep will
-        # hand it over when the broker is back; the person sees no error.
-        logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
-        OutboxMessage.objects.filter(pk=message_id).update(queued_at=None)
+    if time.monotonic() >= _broker_paused_until:
+        try:
+            outbox_send_task.delay(message_id)
+        except Exception:
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
+        else:
+            return
+    # The broker is away. The row is safe in the database and the sweep will hand it
+    # over when the broker is back; the person sees no error.
+    OutboxMessage.objects.filter(pk=message_id).update(queued_at=None)
+
+
+def claim_duration() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
 def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 
 def _is_permanent(error: smtplib.SMTPException) -> bool:
@@ -62,13 +76,13 @@ def outbox_send(*, message_id: int) -> bool:
 
     A conditional UPDATE claims the row, so a task delivered twice or a sweep racing
     a worker sends nothing extra. A worker killed mid-send leaves a claim that
-    expires after CLAIM_DURATION, and the sweep then hands the message over again.
+    expires after OUTBOX_CLAIM_SECONDS, and the sweep then hands the message over again.
     """
     now = timezone.now()
     claimed = (
         OutboxMessage.objects.due()
         .filter(pk=message_id)
-        .update(claimed_until=now + CLAIM_DURATION, attempts=F("attempts") + 1)
+        .update(claimed_until=now + claim_duration(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
@@ -127,12 +141,13 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"[:300]
 
 
-def outbox_sweep(*, grace: timedelta = CLAIM_DURATION) -> int:
+def outbox_sweep(*, grace: timedelta | None = None) -> int:
     """Hand over every due message that the broker may not have: never queued, or
     queued long enough ago that its task must have been lost."""
     from campaign.core.tasks import outbox_send_task
 
     now = timezone.now()
+    grace = claim_duration() if grace is None else grace
     stale = Q(queued_at__isnull=True) | Q(queued_at__lt=now - grace)
     ids = list(OutboxMessage.objects.due().filter(stale).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     handed = 0

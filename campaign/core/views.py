@@ -1,6 +1,9 @@
+import sys
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from campaign.core.middleware import database_unavailable_response, is_database_unavailable
 from campaign.petitions import selectors
 from campaign.petitions.models import Petition
 
@@ -24,6 +27,10 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this inside its exception handler: a database that went away while
+    # a middleware used it (a session save, say) still gets the 503 page, not a 500.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "server_error", "detail": "Something went wrong on our side."}, status=500)
     return render(request, "500.html", status=500)

@@ -115,6 +115,7 @@ def test_broker_down_after_commit_raises_nothing_and_leaves_row_for_sweep(
     def broker_down(*args, **kwargs):
         raise BrokerError("connection refused")
 
+    monkeypatch.setattr(services, "_broker_paused_until", 0.0)  # restored by undo()
     monkeypatch.setattr(outbox_send_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         signature = pending_signature()
@@ -139,3 +140,22 @@ def test_outbox_resend_queues_a_fresh_message(mailoutbox):
     with transaction.atomic():
         again = services.outbox_resend(message_id=message.pk)
     assert again.pk != message.pk and again.status == OutboxMessage.Status.PENDING
+
+
+def test_after_a_broker_failure_the_web_process_stops_trying_for_a_while(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(services, "_broker_paused_until", 0.0)
+    monkeypatch.setattr(outbox_send_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("one@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("two@example.org")
+    assert len(attempts) == 1  # the second request did not wait on the broker
+    assert OutboxMessage.objects.filter(queued_at__isnull=True).count() == 2

@@ -1,0 +1,346 @@
+"""The production-like pieces the fault tests start and break: a gunicorn web server,
+a private broker (a folder or a redis-server of its own), a Celery worker and beat,
+a TCP proxy in front of PostgreSQL that can be cut, and a plain HTTP client that
+signs like a browser (CSRF cookie and token, the form's stamp)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import BASE_DIR, free_port, skip_or_fail, wait_until
+
+SECRET_KEY = secrets.token_urlsafe(50)
+TOKEN_INPUT = re.compile(r'<input[^>]*name="(csrfmiddlewaretoken|stamp)"[^>]*value="([^"]*)"')
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    headers: dict[str, str]
+    seconds: float
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Visitor:
+    """One browser: its own cookies, no redirects followed, a short timeout."""
+
+    def __init__(self, base_url: str, timeout: float = 15) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body)  # noqa: S310 - loopback only
+        if data is not None:
+            request.add_header("Referer", self.base_url + path)
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=self.timeout) as reply:
+                status, content, headers = reply.status, reply.read(), dict(reply.headers)
+        except urllib.error.HTTPError as error:
+            status, content, headers = error.code, error.read(), dict(error.headers)
+        return Response(status, content.decode(errors="replace"), headers, time.monotonic() - started)
+
+    def get(self, path: str) -> Response:
+        return self.request(path)
+
+    def post_form(self, page: str, action: str, fields: dict) -> Response:
+        """Load the page holding the form, then post it with its CSRF token (and stamp)."""
+        tokens = dict(TOKEN_INPUT.findall(self.get(page).body))
+        return self.request(action, {**tokens, **fields})
+
+    def prepare_sign(self, slug: str) -> dict:
+        tokens = dict(TOKEN_INPUT.findall(self.get(f"/letters/{slug}/").body))
+        assert "csrfmiddlewaretoken" in tokens and "stamp" in tokens, "the sign form lost its tokens"
+        return tokens
+
+    def sign(self, slug: str, email: str, tokens: dict | None = None, name: str = "Amara Okafor") -> Response:
+        tokens = tokens or self.prepare_sign(slug)
+        fields = {"name": name, "email": email, "country": "GB", "consent": "on", "website": ""}
+        return self.request(f"/letters/{slug}/sign/", {**tokens, **fields})
+
+
+# --- Processes ----------------------------------------------------------------------------
+
+
+def _stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Broker:
+    """A broker of the test's own, of the kind the suite runs on, that can go down.
+
+    Redis: a redis-server of the test's own, killed (losing what it held, as it keeps
+    nothing on disk) and started again on the same port. Folder: the web server and
+    beat publish through a symlink to the worker's folder; removing the link makes
+    every publish fail while the worker keeps polling an empty folder (kombu's folder
+    transport cannot survive its own folder vanishing, so the worker's side stays).
+    """
+
+    def __init__(self, kind: str, folder: Path) -> None:
+        self.kind = kind
+        self.folder = folder
+        self.link = folder.with_name(folder.name + "-publish")
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        if kind == "redis":
+            if not shutil.which("redis-server"):
+                skip_or_fail("redis-server is not installed (apt-get install redis-server)")
+            self.port = free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+            self.env = {"CELERY_BROKER_URL": self.url}
+            self.publisher_env = self.env
+        else:
+            self.url = "filesystem://"
+            self.env = {"CELERY_BROKER_URL": "", "CAMPAIGN_BROKER_DIR": str(folder)}
+            self.publisher_env = {**self.env, "CAMPAIGN_BROKER_DIR": str(self.link)}
+
+    def up(self) -> None:
+        if self.kind == "redis":
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            wait_until(lambda: _port_open(self.port), timeout=10, what="redis-server")
+        else:
+            for name in ("queue", "processed"):
+                (self.folder / name).mkdir(parents=True, exist_ok=True)
+            if not self.link.is_symlink():
+                self.link.symlink_to(self.folder, target_is_directory=True)
+
+    def down(self) -> None:
+        if self.kind == "redis":
+            _stop(self.process, signal.SIGKILL)
+        else:
+            self.link.unlink()
+
+    def stop(self) -> None:
+        if self.kind == "redis":
+            _stop(self.process, signal.SIGKILL)
+
+
+class CuttableProxy:
+    """A TCP proxy to PostgreSQL. cut() drops every connection and refuses new ones,
+    as a restarting server does; restore() lets connections through again."""
+
+    def __init__(self, target: str | tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def _connect_target(self) -> socket.socket:
+        upstream = socket.socket(socket.AF_UNIX) if isinstance(self.target, str) else socket.socket()
+        upstream.connect(self.target)
+        return upstream
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = self._connect_target()
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):  # shutdown wakes the blocked accept()
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def database_target(settings_dict: dict) -> str | tuple[str, int]:
+    host = settings_dict["HOST"] or "/var/run/postgresql"
+    port = int(settings_dict.get("PORT") or 5432)
+    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
+
+
+class Stack:
+    """gunicorn + Celery worker + beat on a broker of the test's own, against the
+    test database, mailing to the SMTP sink. Production settings (debug off)."""
+
+    def __init__(self, *, tmp_path: Path, database_url: str, smtp_port: int, broker: Broker, env: dict) -> None:
+        self.tmp_path = tmp_path
+        self.broker = broker
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "campaign.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": database_url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "SITE_URL": self.url,
+            "SIGN_MIN_FILL_SECONDS": "0",
+            "SIGN_RATE_PER_IP_PER_HOUR": "100000",
+            "SIGN_RATE_PER_ADDRESS_PER_HOUR": "100000",
+            "PYTHONUNBUFFERED": "1",
+            **broker.env,
+            **env,
+        }
+        self.web: subprocess.Popen | None = None
+        self.beat: subprocess.Popen | None = None
+        self.worker = None
+
+    def _spawn(self, args: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
+        log = (self.tmp_path / f"{name}.log").open("ab")
+        return subprocess.Popen(
+            args,
+            cwd=BASE_DIR,
+            env=env or self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log(self, name: str) -> str:
+        path = self.tmp_path / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start_web(self, database_url: str | None = None, workers: int = 2) -> None:
+        env = {**self.env, **self.broker.publisher_env}
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        self.web = self._spawn(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "campaign.wsgi",
+                f"--workers={workers}",
+                f"--bind=127.0.0.1:{self.port}",
+                "--timeout=60",
+            ],
+            "web",
+            env,
+        )
+        wait_until(lambda: _port_open(self.port), timeout=30, what="gunicorn")
+
+    def start_worker(self, concurrency: int = 2) -> None:
+        from tests.conftest import Worker
+
+        self.worker = Worker(self.env, self.tmp_path / "worker.log", extra_args=(f"--concurrency={concurrency}",))
+        self.worker.start()
+
+    def start_beat(self) -> None:
+        self.beat = self._spawn(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "campaign",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={self.tmp_path / 'beat-schedule'}",
+            ],
+            "beat",
+            {**self.env, **self.broker.publisher_env},
+        )
+
+    def worker_children(self):
+        import psutil
+
+        return psutil.Process(self.worker.process.pid).children()
+
+    def send_tasks(self, calls: list[tuple[str, list]]) -> None:
+        """Publish tasks to this stack's broker, from another process, as beat would."""
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, sys, django; django.setup();"
+                "from campaign.celery import app;"
+                "[app.send_task(name, args=args) for name, args in json.loads(sys.argv[1])]",
+                json.dumps(calls),
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            check=True,
+            timeout=60,
+        )
+
+    def stop(self) -> None:
+        _stop(self.web)
+        _stop(self.beat)
+        if self.worker is not None:
+            self.worker.stop()
+        self.broker.stop()
