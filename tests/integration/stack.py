@@ -321,6 +321,16 @@ class Stack:
 
         return psutil.Process(self.worker.process.pid).children()
 
+    def manage(self, *args: str, **env: str) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env={**self.env, **env},
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+
     def send_tasks(self, calls: list[tuple[str, list]]) -> None:
         """Publish tasks to this stack's broker, from another process, as beat would."""
         subprocess.run(

@@ -104,3 +104,113 @@ def test_worker_killed_mid_batch_every_signature_gets_its_mail(make_stack, smtp,
     assert 0 <= duplicates <= in_flight_bound
     assert recovery < 120  # minutes at most in production (the claim); seconds here
     assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+
+
+def test_smtp_temporary_refusal_is_retried_with_backoff_then_delivered(make_stack, smtp):
+    petition = PetitionFactory()
+    stack = make_stack(**FAST, OUTBOX_RETRY_SECONDS="2")
+    stack.start_web()
+    stack.start_worker()
+    smtp.reply = "451 4.3.0 Try again later"
+    assert Visitor(stack.url).sign(petition.slug, "later@example.org").status == 302
+    message = wait_until(
+        lambda: OutboxMessage.objects.filter(last_error="SMTPDataError 451").first(), what="a refused first try"
+    )
+    assert message.status == OutboxMessage.Status.PENDING and message.next_attempt_at > message.created_at
+    time.sleep(2.5)  # the second try (after 2 s) is refused too; the third waits 4 s
+    smtp.reply = None
+    smtp.wait_for("later@example.org", timeout=30)
+    message.refresh_from_db()
+    print(f"\nSMTP 451: delivered after {message.attempts} attempts")
+    assert message.status == OutboxMessage.Status.SENT and message.attempts >= 2
+    assert len(smtp.to("later@example.org")) == 1
+
+
+def test_smtp_permanent_refusal_flags_the_signature_and_organisers_can_resend(make_stack, smtp):
+    petition = PetitionFactory()
+    stack = make_stack(**FAST, OUTBOX_RETRY_SECONDS="1")
+    stack.start_web()
+    stack.start_worker()
+    stack.start_beat()
+    smtp.reply = "550 5.1.1 Mailbox unavailable"
+    assert Visitor(stack.url).sign(petition.slug, "gone@example.org").status == 302
+    signature = wait_until(
+        lambda: Signature.objects.filter(email="gone@example.org", mail_failed_at__isnull=False).first(),
+        what="the signature flagged",
+    )
+    message = OutboxMessage.objects.get(object_id=signature.pk)
+    assert message.status == OutboxMessage.Status.FAILED and message.attempts == 1
+    time.sleep(SWEEP_SECONDS * 2)  # sweeps pass; a failed mail is not tried again
+    message.refresh_from_db()
+    assert message.attempts == 1 and smtp.to("gone@example.org") == []
+
+    smtp.reply = None
+    # The web server hashes passwords as production does, so it makes the account.
+    stack.manage("ensure_organiser", ORGANISER_PASSWORD="a-long-test-password")
+    organiser = Visitor(stack.url)
+    login = organiser.post_form(
+        "/admin/login/", "/admin/login/", {"username": "organiser@example.org", "password": "a-long-test-password"}
+    )
+    assert login.status == 302
+    flagged = organiser.get("/admin/petitions/signature/?mail_failed_at__isempty=0")
+    assert "gone@example.org" in flagged.body and "mail refused" in flagged.body
+    resent = organiser.post_form(
+        "/admin/core/outboxmessage/?status__exact=failed",
+        "/admin/core/outboxmessage/",
+        {"action": "resend", "_selected_action": str(message.pk), "index": "0"},
+    )
+    assert resent.status == 302
+    smtp.wait_for("gone@example.org")
+
+
+def test_database_outage_gives_503_then_serves_again_with_no_half_written_rows(make_stack, smtp):
+    from django.db import connection
+
+    from tests.integration.stack import CuttableProxy, database_target
+
+    petition = PetitionFactory()
+    proxy = CuttableProxy(database_target(connection.settings_dict))
+    proxy.restore()
+    stack = make_stack()
+    name = connection.settings_dict["NAME"]
+    stack.start_web(database_url=f"postgres://{connection.settings_dict['USER']}@127.0.0.1:{proxy.port}/{name}")
+    stack.start_worker()
+    visitor = Visitor(stack.url)
+    accepted = [f"db{n}@example.org" for n in range(3)]
+    for address in accepted:
+        assert visitor.sign(petition.slug, address).status == 302
+    tokens = visitor.prepare_sign(petition.slug)
+    admin = Visitor(stack.url)  # a visitor with a session: the session middleware needs the database
+
+    proxy.cut()
+    down = [
+        visitor.get("/"),
+        visitor.get(f"/letters/{petition.slug}/"),
+        visitor.sign(petition.slug, "during@example.org", tokens=tokens),
+        admin.get("/admin/login/"),
+    ]
+    api = visitor.get(f"/api/petitions/{petition.slug}/")
+    for response in down:
+        assert response.status == 503, response.body[:300]
+        assert "We will be back in a moment" in response.body
+        assert response.headers["Retry-After"] == "10"
+        assert response.seconds < 10
+    assert api.status == 503 and '"error": "unavailable"' in api.body
+
+    proxy.restore()
+    back = time.monotonic()
+    wait_until(lambda: visitor.get("/").status == 200, timeout=30, what="the site to serve again")
+    recovered = time.monotonic() - back
+    assert visitor.sign(petition.slug, "after@example.org").status == 302
+    print(f"\ndatabase cut: {len(down) + 1} requests answered 503; serving again {recovered:.2f}s after its return")
+    assert recovered < 10
+    # Nothing half-written: the signature refused during the outage does not exist, and
+    # every stored signature has its mail.
+    assert not Signature.objects.filter(email="during@example.org").exists()
+    stored = Signature.objects.filter(petition=petition)
+    assert sorted(stored.values_list("email", flat=True)) == sorted([*accepted, "after@example.org"])
+    for signature in stored:
+        assert OutboxMessage.objects.filter(object_id=signature.pk).count() == 1
+    for address in [*accepted, "after@example.org"]:
+        smtp.wait_for(address)
+    proxy.cut()
