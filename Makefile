@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-integration lint format migrations messages clean
+.PHONY: help run test test-integration lint format migrations messages clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,3 +48,6 @@ messages: $(VENV)/.installed ## Extract translatable strings
 
 clean: ## Remove the virtualenv and local data (embedded database, broker files)
 	rm -rf $(VENV) var
+
+bench: $(VENV)/.installed-dev ## Benchmark the production-like stack on this machine (FULL=1 for 60 s scenarios)
+	$(BIN)/python -m bench.run $(if $(FULL),--full,)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from campaign.core.forms import AccessibleForm
+from campaign.core.forms import AccessibleForm, SharedOptionsSelect
 
 URL_IN_TEXT = re.compile(
     r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
@@ -56,6 +56,7 @@ class SignatureForm(AccessibleForm):
     country = LazyTypedChoiceField(
         label=_("Country"),
         choices=[("", _("Choose your country")), *list(countries)],
+        widget=SharedOptionsSelect,
     )
     city = forms.CharField(
         label=_("Town or city (optional)"),

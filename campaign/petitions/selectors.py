@@ -6,11 +6,12 @@ from django.core.cache import cache
 from django.db.models import Sum
 
 from campaign.petitions.models import Petition, Signature, SignatureCounter
-from campaign.petitions.services import count_cache_key
+from campaign.petitions.services import count_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
 COUNTRY_CACHE_SECONDS = 60
 WALL_PAGE_SIZE = 50
+WALL_CACHE_SECONDS = 15
 
 
 def signature_count(petition: Petition) -> int:
@@ -44,7 +45,18 @@ def country_counts(petition: Petition) -> list[tuple[str, int]]:
 
 def wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
     """One page of public signatories, newest first, and whether an older page
-    exists. No COUNT(*): we fetch one row more than we show."""
+    exists. No COUNT(*): we fetch one row more than we show. The first page, the one
+    a crowd sees, is cached and cleared with the count on every change."""
+    if page == 1:
+        cached = cache.get(wall_cache_key(petition.pk))
+        if cached is None:
+            cached = _wall_page(petition, 1)
+            cache.set(wall_cache_key(petition.pk), cached, WALL_CACHE_SECONDS)
+        return cached
+    return _wall_page(petition, page)
+
+
+def _wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
     offset = (page - 1) * WALL_PAGE_SIZE
     rows = list(
         Signature.objects.on_wall()

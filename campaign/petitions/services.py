@@ -201,6 +201,10 @@ def count_cache_key(petition_id: int) -> str:
     return f"petitions:count:{petition_id}"
 
 
+def wall_cache_key(petition_id: int) -> str:
+    return f"petitions:wall:{petition_id}"
+
+
 def _counter_add(*, petition_id: int, country: str, delta: int) -> None:
     """Add to one random shard; callers hold the letter's shared counter lock."""
     with connection.cursor() as cursor:
@@ -213,7 +217,7 @@ def _counter_add(*, petition_id: int, country: str, delta: int) -> None:
             """,  # noqa: S608 - table name from the model, values bound
             [petition_id, str(country or ""), random.randrange(SignatureCounter.SHARDS), delta],  # noqa: S311
         )
-    transaction.on_commit(lambda: cache.delete(count_cache_key(petition_id)))
+    transaction.on_commit(lambda: cache.delete_many([count_cache_key(petition_id), wall_cache_key(petition_id)]))
 
 
 def _lock_counters(petition_id: int, *, exclusive: bool) -> None:

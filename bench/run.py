@@ -1,0 +1,392 @@
+"""`make bench`: the site as production runs it, on this machine, under load.
+
+Starts PostgreSQL (the server DATABASE_URL names, else the embedded one) with a
+database of its own, Redis at 127.0.0.1:6379 as broker and cache when it answers
+(else the folder broker and the database cache), an SMTP sink on loopback, gunicorn
+(2 x cores + 1 workers, debug off, whitenoise), Celery worker and beat. The load comes
+from bench/load.py in its own process. Every scenario prints a table and writes
+bench/results/<scenario>.json. Everything started here is stopped here.
+
+    python -m bench.run [--full] [--only sign,read,export,ceiling]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psutil
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench" / "results"
+WORK = BASE_DIR / "var" / "bench"
+BENCH_DB = "campaign_bench"
+ORGANISER = ("organiser@example.org", secrets.token_urlsafe(16))
+EXPORT_ROWS = 1_000_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+# --- Parts ----------------------------------------------------------------------------------
+
+
+def database() -> tuple[str, str]:
+    """(URL of the bench database, where it lives). The database is made afresh."""
+    import psycopg2
+
+    server_url = os.environ.get("DATABASE_URL")
+    where = "PostgreSQL from DATABASE_URL"
+    if not server_url:
+        from campaign import embedded
+
+        server_url = embedded.postgres_url()
+        where = "embedded PostgreSQL 16 (pgserver)"
+    parts = urlsplit(server_url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+        cursor.execute("SHOW server_version")
+        where += f" {cursor.fetchone()[0]}"
+    admin.close()
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}")), where
+
+
+def redis_available() -> bool:
+    return port_open(6379)
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen] = []
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.smtp_port = free_port()
+        self.mails = WORK / "mails.jsonl"
+        self.mails.write_text("")
+        self.database_url, self.database_where = database()
+        self.redis = redis_available()
+        self.cores = os.cpu_count() or 1
+        self.web_workers = 2 * self.cores + 1
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": self.database_url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.smtp_port),
+            "SITE_URL": self.url,
+            # All the load comes from 127.0.0.1 and the bench posts as fast as it can:
+            # the per-IP limit and the "filled too fast" check would refuse it.
+            "SIGN_MIN_FILL_SECONDS": "0",
+            "SIGN_RATE_PER_IP_PER_HOUR": "100000000",
+            "ORGANISER_EMAIL": ORGANISER[0],
+            "ORGANISER_PASSWORD": ORGANISER[1],
+            "CAMPAIGN_BROKER_DIR": str(WORK / "broker"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        if self.redis:
+            import redis
+
+            for db in (14, 15):
+                redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+            self.env["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/14"
+            self.env["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+        else:
+            self.env["CELERY_BROKER_URL"] = ""
+            self.env["CACHE_URL"] = ""
+
+    def manage(self, *args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True, capture_output=True, text=True
+        ).stdout
+
+    def spawn(self, name: str, *args: str) -> subprocess.Popen:
+        log = (WORK / f"{name}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.processes.append(process)
+        return process
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput")
+        self.manage("createcachetable")
+        self.manage("collectstatic", "--noinput")
+        self.manage("load_demo")
+        self.manage("ensure_organiser")
+        with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, email text, created_at timestamptz)")
+        self.spawn("smtp", "-m", "bench.smtp_sink", "--port", str(self.smtp_port), "--out", str(self.mails))
+        self.web = self.spawn(
+            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}",
+            f"--bind=127.0.0.1:{self.port}", "--timeout=300", "--backlog=2048",
+        )  # fmt: skip
+        self.spawn(
+            "worker", "-m", "celery", "-A", "campaign", "worker", "--loglevel=WARNING",
+            f"--concurrency={self.cores * 2}", "--without-mingle", "--without-gossip", "--without-heartbeat",
+        )  # fmt: skip
+        self.spawn(
+            "beat", "-m", "celery", "-A", "campaign", "beat", "--loglevel=WARNING",
+            f"--schedule={WORK / 'beat-schedule'}",
+        )  # fmt: skip
+        wait_for(lambda: port_open(self.port) and port_open(self.smtp_port), 60, "gunicorn and the SMTP sink")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def sql(self, query: str, params=()):
+        with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall() if cursor.description else None
+
+    def mails_received(self) -> int:
+        with self.mails.open() as lines:
+            return sum(1 for _ in lines)
+
+    def load(self, scenario: str, *args: str) -> dict:
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.load", scenario, "--url", self.url, *args],
+            cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=1800,
+        )  # fmt: skip
+        return json.loads(result.stdout)
+
+
+def psycopg_connect(url: str):
+    import psycopg2
+
+    return psycopg2.connect(url)
+
+
+# --- Reporting -------------------------------------------------------------------------------
+
+
+def table(title: str, rows: list[tuple]) -> None:
+    print(f"\n== {title} ==")
+    width = max(len(str(row[0])) for row in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+
+
+def request_rows(figures: dict) -> list[tuple]:
+    rows = []
+    for label, figure in figures.items():
+        if isinstance(figure, dict) and "requests" in figure:
+            rows.append(
+                (
+                    label,
+                    f"{figure['per_second']:>8}/s  p50 {figure['p50_ms']} ms  p95 {figure['p95_ms']} ms  "
+                    f"p99 {figure['p99_ms']} ms  statuses {figure['statuses']}",
+                )
+            )
+    if figures.get("transport_errors"):
+        rows.append(("transport errors", figures["transport_errors"]))
+    return rows
+
+
+def save(name: str, machine: dict, data: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"scenario": name, "machine": machine, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **data}
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def slug_of_demo(stack: Stack) -> tuple[int, str]:
+    return stack.sql("SELECT id, slug FROM petitions_petition WHERE status = 'open' ORDER BY id LIMIT 1")[0]
+
+
+# --- Scenarios -------------------------------------------------------------------------------
+
+
+def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
+    petition_id, slug = slug_of_demo(stack)
+    rows_before = stack.sql("SELECT count(*) FROM petitions_signature WHERE petition_id = %s", [petition_id])[0][0]
+    mails_before = stack.mails_received()
+    surge = stack.load("sign", "--slug", slug, "--seconds", str(seconds))
+    load_ended = time.monotonic()
+    accepted = surge["sign (POST)"]["statuses"].get("302", 0)
+    rows = stack.sql("SELECT count(*) FROM petitions_signature WHERE petition_id = %s", [petition_id])[0][0]
+    rows -= rows_before
+    mails_at_end = stack.mails_received() - mails_before
+    wait_for(lambda: stack.mails_received() - mails_before >= rows, 600, "the mail queue to drain")
+    drain = time.monotonic() - load_ended
+    mails = stack.mails_received() - mails_before
+    confirm = stack.load("confirm", "--links", str(stack.mails))
+    confirmed = confirm["confirm (POST)"]["statuses"].get("200", 0)
+    with urllib.request.urlopen(f"{stack.url}/api/petitions/{slug}/", timeout=30) as reply:  # noqa: S310 - loopback
+        api = json.load(reply)
+    demo = stack.sql(
+        "SELECT count(*) FROM petitions_signature WHERE petition_id = %s AND is_demo AND confirmed_at IS NOT NULL",
+        [petition_id],
+    )[0][0]
+    server_errors = sum(
+        count for figure in surge.values() if isinstance(figure, dict) and "statuses" in figure
+        for status, count in figure["statuses"].items() if status.startswith("5")
+    )  # fmt: skip
+    ledger = {
+        "accepted_per_second": round(accepted / surge["seconds"], 1),
+        "accepted": accepted,
+        "server_errors": server_errors,
+        "rows_stored": rows,
+        "mails_at_sink": mails,
+        "mails_when_load_ended": mails_at_end,
+        "drain_seconds_after_load": round(drain, 1),
+        "mails_per_second_overall": round(mails / (surge["seconds"] + drain), 1),
+        "confirmations": confirmed,
+        "confirmations_per_second": confirm["confirm (POST)"]["per_second"],
+        "public_count": api["signature_count"],
+        "public_count_minus_demo": api["signature_count"] - demo,
+    }
+    table(f"signing surge ({surge['concurrency']} at once, {surge['seconds']} s)", request_rows(surge))
+    table("ledger", list(ledger.items()))
+    table("confirming every link", request_rows(confirm))
+    ok = rows == accepted and mails == rows and api["signature_count"] - demo == confirmed
+    print(f"  ledger {'balances' if ok else 'DOES NOT BALANCE'}")
+    save("sign", machine, {"surge": surge, "ledger": ledger, "confirm": confirm, "ledger_balances": ok})
+
+
+def scenario_read(stack: Stack, machine: dict, seconds: float) -> None:
+    _, slug = slug_of_demo(stack)
+    storm = stack.load("read", "--slug", slug, "--seconds", str(seconds))
+    table(f"read storm ({storm['concurrency']} readers + 4 signers, {storm['seconds']} s)", request_rows(storm))
+    save("read", machine, {"storm": storm})
+
+
+def scenario_ceiling(stack: Stack, machine: dict, seconds: float) -> None:
+    figures = stack.load("ceiling", "--seconds", str(seconds))
+    table(f"ceiling: bare view, CSRF + one INSERT ({figures['concurrency']} at once)", request_rows(figures))
+    save("ceiling", machine, {"figures": figures})
+
+
+def scenario_export(stack: Stack, machine: dict, seconds: float) -> None:
+    started = time.monotonic()
+    petition_id = stack.sql(
+        "INSERT INTO petitions_petition (created_at, updated_at, kind, title, slug, summary, body, addressee, goal,"
+        " status, language, version, text_fingerprint) VALUES (now(), now(), 'letter', 'Export bench', 'export-bench',"
+        " '', '', 'Bench', 1000000, 'closed', 'en', 1, '') RETURNING id"
+    )[0][0]
+    stack.sql(
+        "INSERT INTO petitions_signature (petition_id, petition_version, name, email, email_normalised, country, city,"
+        " affiliation, is_public, wants_updates, consent_text, consent_version, is_demo, mails_sent, created_at,"
+        " confirmed_at) SELECT %s, 1, 'Signer ' || n, 'signer' || n || '@example.org', 'signer' || n || '@example.org',"
+        " 'GB', CASE WHEN n %% 10 = 0 THEN '=HYPERLINK(\"x\")' ELSE 'Leeds' END, '', n %% 2 = 0, false, 'I agree.',"
+        " 'bench', false, 1, now(), now() FROM generate_series(1, %s) AS n",
+        [petition_id, EXPORT_ROWS],
+    )
+    prepared = time.monotonic() - started
+    workers = psutil.Process(stack.web.pid).children()
+    baseline = {worker.pid: worker.memory_info().rss for worker in workers}
+    peak = dict(baseline)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for worker in workers:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    peak[worker.pid] = max(peak[worker.pid], worker.memory_info().rss)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    figures = stack.load(
+        "export", "--path", f"/admin/petitions/petition/{petition_id}/export.csv",
+        "--email", ORGANISER[0], "--password", ORGANISER[1],
+    )  # fmt: skip
+    done.set()
+    sampler.join()
+    serving = max(peak, key=lambda pid: peak[pid] - baseline[pid])
+    result = {
+        "rows_exported": figures["lines"] - 1,
+        "seconds": figures["seconds"],
+        "megabytes": round(figures["bytes"] / 1e6, 1),
+        "peak_rss_mb": round(peak[serving] / 2**20, 1),
+        "rss_growth_mb": round((peak[serving] - baseline[serving]) / 2**20, 1),
+        "status": figures["status"],
+        "seconds_to_insert_rows": round(prepared, 1),
+    }
+    table(f"export of {EXPORT_ROWS:,} confirmed signatures (CSV through gunicorn)", list(result.items()))
+    save("export", machine, result)
+
+
+SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true", help="60 s per load scenario instead of 10 s")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument("--serve", type=int, default=0, help="start the stack, serve N seconds (to profile), stop")
+    args = parser.parse_args()
+    seconds = 60 if args.full else float(os.environ.get("BENCH_SECONDS", "10"))
+    stack = Stack()
+    machine = {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": stack.cores,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "database": stack.database_where,
+        "broker_and_cache": "Redis 127.0.0.1:6379 (db 14, 15)" if stack.redis else "folder broker, database cache",
+        "gunicorn_workers": stack.web_workers,
+        "celery_concurrency": stack.cores * 2,
+        "seconds_per_load_scenario": seconds,
+    }
+    print("machine: " + ", ".join(f"{key} {value}" for key, value in machine.items()))
+    try:
+        stack.start()
+        if args.serve:
+            print(f"serving on {stack.url} for {args.serve} s (gunicorn pid {stack.web.pid})", flush=True)
+            time.sleep(args.serve)
+            return
+        for name in args.only.split(","):
+            SCENARIOS[name.strip()](stack, machine, seconds)
+    finally:
+        stack.stop()
+        print("\nstopped everything the bench started; results in bench/results/")
+
+
+if __name__ == "__main__":
+    main()

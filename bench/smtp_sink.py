@@ -1,0 +1,50 @@
+"""An SMTP sink on loopback for the benchmark: accepts every mail and appends one
+JSON line per mail (recipient, confirmation link, time) to a file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import signal
+import time
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+CONFIRM = re.compile(r"https?://[^/\s]+(/letters/[\w-]+/confirm/\S+?/)")
+
+
+class Sink:
+    def __init__(self, out) -> None:
+        self.out = out
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        match = CONFIRM.search(body)
+        line = {"to": envelope.rcpt_tos[0], "confirm": match.group(1) if match else None, "at": time.time()}
+        self.out.write(json.dumps(line) + "\n")
+        self.out.flush()
+        return "250 OK"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    with open(args.out, "a") as out:
+        controller = Controller(Sink(out), hostname="127.0.0.1", port=args.port)
+        controller.start()
+        loop = asyncio.new_event_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        loop.run_until_complete(stop.wait())
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
