@@ -31,9 +31,10 @@ test: $(VENV)/.installed-dev ## Run the whole test suite (real Postgres, worker,
 test-integration: $(VENV)/.installed-dev ## Run only the tests that drive real processes
 	$(BIN)/python -m pytest -m "integration or browser"
 
-lint: $(VENV)/.installed-dev ## Format check, lint and migration check
+lint: $(VENV)/.installed-dev ## Format check, lint, security lint (bandit: no medium or high finding) and migration check
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r campaign bench --severity-level medium -x '*/migrations/*'
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev ## Format the code

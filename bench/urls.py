@@ -8,15 +8,12 @@ from django.urls import path
 
 from campaign.urls import handler404, handler500, urlpatterns  # noqa: F401
 
-CEILING_TABLE = "bench_ceiling"
-
 
 def ceiling(request):
     if request.method == "POST":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {CEILING_TABLE} (email, created_at) VALUES (%s, now())",  # noqa: S608
-                [request.POST.get("email", "")],
+                "INSERT INTO bench_ceiling (email, created_at) VALUES (%s, now())", [request.POST.get("email", "")]
             )
         return HttpResponse(status=204)
     token = get_token(request)
