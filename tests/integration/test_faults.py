@@ -31,6 +31,13 @@ def addresses_mailed(smtp, addresses: list[str]) -> bool:
     return all(smtp.to(address) for address in addresses)
 
 
+def assert_logs_carry_no_address(stack) -> None:
+    """The processes' own logs (web, worker, beat) never name a signer."""
+    logs = stack.log("web") + stack.log("beat") + (stack.worker.log() if stack.worker else "")
+    assert "ready." in logs or "Listening" in logs  # the logs were read at all
+    assert "@example.org" not in logs
+
+
 def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
     petition = PetitionFactory()
     stack = make_stack(**FAST)
@@ -66,6 +73,7 @@ def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
     )
     assert slowest < 5
     assert all(len(smtp.to(address)) == 1 for address in addresses)
+    assert_logs_carry_no_address(stack)
 
 
 @pytest.mark.parametrize("victim", ["child", "worker"])
@@ -161,6 +169,7 @@ def test_smtp_permanent_refusal_flags_the_signature_and_organisers_can_resend(ma
     )
     assert resent.status == 302
     smtp.wait_for("gone@example.org")
+    assert_logs_carry_no_address(stack)
 
 
 def test_database_outage_gives_503_then_serves_again_with_no_half_written_rows(make_stack, smtp):
