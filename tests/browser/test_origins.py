@@ -30,9 +30,7 @@ def test_public_pages_make_no_request_to_another_origin_and_break_no_csp(page, l
         page.wait_for_load_state("networkidle")
     foreign = [url for url in requests if urlsplit(url)[:2] != origin[:2] and not url.startswith("data:")]
     csp = [text for text in problems if "Content Security Policy" in text or "Refused to" in text]
-    print(
-        f"\n{len(pages)} public pages, {len(requests)} requests, {len(foreign)} to another origin, {len(csp)} CSP reports"
-    )
+    print(f"\n{len(pages)} public pages, {len(requests)} requests, {len(foreign)} foreign, {len(csp)} CSP reports")
     assert len(requests) >= len(pages)
     assert foreign == []
     assert csp == []
