@@ -30,7 +30,7 @@ MAIL_ALREADY_SIGNED = "petitions.already_signed"
 MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SIGNED)
 # A person may ask for the mail again, but not flood an inbox with it.
 MAX_MAILS_PER_SIGNATURE = 4
-MIN_MAIL_INTERVAL = timedelta(minutes=5)
+MIN_MAIL_INTERVAL = timedelta(minutes=2)
 CONFIRM_SALT = "petitions.confirm"
 WITHDRAW_SALT = "petitions.withdraw"
 COUNTER_LOCK_NAMESPACE = 7101

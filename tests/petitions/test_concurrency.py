@@ -28,15 +28,19 @@ def run_at_once(count: int, work):
         return list(pool.map(job, range(count)))
 
 
-def test_simultaneous_confirmations_give_an_exact_count():
-    petition = PetitionFactory()
-    signatures = [
+def pending_signatures(petition, count: int, country: str) -> list:
+    return [
         services.signature_create(
             petition=petition,
-            details=services.SignatureDetails(name=f"P{n}", email=f"p{n}@example.org", country="GB"),
+            details=services.SignatureDetails(name=f"P{n}", email=f"p{n}@example.org", country=country),
         )
-        for n in range(40)
+        for n in range(count)
     ]
+
+
+def test_simultaneous_confirmations_give_an_exact_count():
+    petition = PetitionFactory()
+    signatures = pending_signatures(petition, 40, "GB")
     results = run_at_once(40, lambda n: services.signature_confirm(signature=signatures[n]).newly_confirmed)
     assert all(results)
     assert SignatureCounter.objects.total_for(petition.pk) == 40
@@ -45,13 +49,7 @@ def test_simultaneous_confirmations_give_an_exact_count():
 
 def test_simultaneous_double_confirmations_count_each_person_once():
     petition = PetitionFactory()
-    signatures = [
-        services.signature_create(
-            petition=petition,
-            details=services.SignatureDetails(name=f"P{n}", email=f"p{n}@example.org", country="FR"),
-        )
-        for n in range(10)
-    ]
+    signatures = pending_signatures(petition, 10, "FR")
     results = run_at_once(30, lambda n: services.signature_confirm(signature=signatures[n % 10]).newly_confirmed)
     assert sum(results) == 10
     assert SignatureCounter.objects.total_for(petition.pk) == 10
@@ -73,13 +71,7 @@ def test_simultaneous_signs_with_one_address_leave_one_row_and_one_mail():
 
 def test_reconcile_during_confirmations_loses_no_update():
     petition = PetitionFactory()
-    signatures = [
-        services.signature_create(
-            petition=petition,
-            details=services.SignatureDetails(name=f"P{n}", email=f"r{n}@example.org", country="DE"),
-        )
-        for n in range(30)
-    ]
+    signatures = pending_signatures(petition, 30, "DE")
 
     def work(n):
         if n % 10 == 0:
