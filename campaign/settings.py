@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "campaign.coalition",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "campaign.accounts.middleware.RequireMFAMiddleware",
 ]
 
 # --- Templates -----------------------------------------------------------------------
@@ -218,6 +221,8 @@ SIGN_RATE_PER_ADDRESS_PER_HOUR = env_int("SIGN_RATE_PER_ADDRESS_PER_HOUR", 5)
 # Proxies in front of the site that append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PRIVACY_CONSENT_VERSION = "2026-11-1"
+COALITION_APPLY_RATE_PER_IP_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_IP_PER_HOUR", 10)
+COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR", 3)
 
 # --- allauth -------------------------------------------------------------------------
 
@@ -230,8 +235,30 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth keeps its counters in the default cache, which is shared (see Cache above).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+    "mfa_authenticate": "10/m/ip,5/5m/key",
+    "mfa_reauthenticate": "10/m/user",
+}
+ACCOUNT_RATE_LIMITS_ENABLED = True
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
+# MFA (TOTP with recovery codes) is required for roles that see personal data or admit
+# members: campaign.accounts.middleware walks them through setting it up.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Ban Biometric Surveillance")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Security ------------------------------------------------------------------------
 
