@@ -209,7 +209,6 @@ class Application(models.Model):
     principles_version = models.CharField(_("principles version accepted"), max_length=32)
     letters = models.ManyToManyField(Petition, blank=True, related_name="+", verbose_name=_("letters to endorse"))
     ip_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("applied"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)

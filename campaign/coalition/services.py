@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -27,7 +26,6 @@ CONFIRM_SALT = "coalition.confirm"
 INVITE_SALT = "coalition.invite"
 CONFIRM_MAX_AGE = timedelta(days=7)
 INVITE_MAX_AGE = timedelta(days=30)
-MAX_CONFIRM_MAILS = 3
 
 
 class InvalidToken(Exception):
@@ -153,7 +151,6 @@ def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> A
                     is_authorised=True,
                     principles_version=details.principles_version,
                     ip_hash=keyed_hash(client_ip, "coalition-ip") if client_ip else None,
-                    mails_sent=1,
                 )
                 application.letters.set(Petition.objects.open().filter(pk__in=details.letter_ids))
                 outbox_enqueue(kind=MAIL_CONFIRM, object_id=application.pk)
@@ -162,17 +159,6 @@ def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> A
         logger.info("application %s received", application.pk)
         return application
     raise IntegrityError("could not find a free slug")
-
-
-def application_resend_confirmation(*, application: Application) -> bool:
-    """Send the confirmation link again, a few times at most."""
-    with transaction.atomic():
-        sent = Application.objects.filter(
-            pk=application.pk, confirmed_at__isnull=True, mails_sent__lt=MAX_CONFIRM_MAILS
-        ).update(mails_sent=F("mails_sent") + 1)
-        if sent:
-            outbox_enqueue(kind=MAIL_CONFIRM, object_id=application.pk)
-    return bool(sent)
 
 
 def application_confirm_email(*, application: Application) -> bool:
