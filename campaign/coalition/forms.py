@@ -198,7 +198,7 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         lines = [line.strip() for line in self.cleaned_data["links_text"].splitlines() if line.strip()]
         if len(lines) > 5:
             raise ValidationError(_("Please give at most five links."), code="too_many")
-        validator = forms.URLField(max_length=200).clean
+        validator = forms.URLField(max_length=200, assume_scheme="https").clean
         for line in lines:
             if not line.lower().startswith("https://"):
                 raise ValidationError(_("Every link must start with https://"), code="scheme")

@@ -14,7 +14,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f'Rights <script>alert("org")</script> & "Watch" {n}')
-    short_name = "<b>RW</b>"
+    short_name = factory.Sequence(lambda n: f"<b>RW{n}</b>")
     slug = factory.Sequence(lambda n: f"org-{n}")
     website = factory.Sequence(lambda n: f"https://www.rights-{n}.example.org/about")
     country = "GB"

@@ -1,0 +1,157 @@
+"""The organisers' area: queue, decisions, suspensions; and the invitation that follows."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaign.coalition import services
+from campaign.coalition.models import Decision, Organisation
+from tests.coalition.factories import ApplicationFactory, ContactFactory, OrganisationFactory
+from tests.coalition.helpers import organiser
+
+pytestmark = pytest.mark.django_db
+
+RAW_SCRIPT = "<script>alert"
+
+
+@pytest.fixture
+def boss(client):
+    user = organiser()
+    client.force_login(user)
+    return user
+
+
+def test_queue_shows_confirmed_applications_with_signals_escaped(client, boss):
+    OrganisationFactory(name="Liberty", website="https://liberty.example.org")
+    org = ApplicationFactory(organisation__name="Liberty!", organisation__website="https://liberty.example.org").organisation
+    ApplicationFactory(confirmed_at=None, organisation__status="applied", organisation__name="Unconfirmed Org")
+    html = client.get(reverse("coalition:review")).content.decode()
+    assert "Liberty!" in html
+    assert "Same domain as" in html
+    assert "Unconfirmed Org" not in html
+    assert RAW_SCRIPT not in html
+    assert org.slug
+
+
+def test_queue_flags_webmail(client, boss):
+    application = ApplicationFactory()
+    application.contact.email = "someone@gmail.com"
+    application.contact.save()
+    html = client.get(reverse("coalition:review")).content.decode()
+    assert "Webmail address" in html
+    assert "differs from the website" in html
+
+
+def test_opening_an_application_marks_it_under_review_and_escapes_everything(client, boss):
+    application = ApplicationFactory()
+    response = client.get(reverse("coalition:review-detail", args=[application.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert RAW_SCRIPT not in html
+    assert "Because. &lt;script&gt;" in html
+    application.organisation.refresh_from_db()
+    assert application.organisation.status == Organisation.Status.UNDER_REVIEW
+
+
+def test_approve_from_the_web_records_who_when_why(client, boss, mailoutbox, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("coalition:review-detail", args=[application.pk]),
+            {"decision": "approve", "tier": "member", "reason": "Long-standing partner"},
+        )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.decided_by, decision.reason, decision.action) == (boss, "Long-standing partner", "approve")
+    assert Organisation.objects.public().get().tier == "member"
+    assert mailoutbox[0].to == [application.contact.email]
+    log = client.get(reverse("coalition:review")).content.decode()
+    assert "Long-standing partner" in log and boss.email in log
+
+
+def test_decision_without_reason_is_refused_with_a_message(client, boss):
+    application = ApplicationFactory()
+    response = client.post(reverse("coalition:review-detail", args=[application.pk]), {"decision": "approve", "tier": "member"})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    assert not Decision.objects.exists()
+
+
+def test_a_second_decision_is_refused_with_a_message(client, boss):
+    application = ApplicationFactory()
+    url = reverse("coalition:review-detail", args=[application.pk])
+    client.post(url, {"decision": "decline", "tier": "member", "reason": "no"})
+    response = client.post(url, {"decision": "approve", "tier": "member", "reason": "yes"}, follow=True)
+    assert "already been decided" in response.content.decode()
+    assert Decision.objects.count() == 1
+
+
+def test_suspend_and_reinstate_from_the_web(client, boss):
+    member = OrganisationFactory()
+    client.post(reverse("coalition:suspend", args=[member.slug]), {"reason": "Spam"})
+    member.refresh_from_db()
+    assert member.status == "suspended"
+    client.post(reverse("coalition:suspend", args=[member.slug]), {"reason": "Fixed"})
+    member.refresh_from_db()
+    assert member.status == "approved"
+    assert Decision.objects.count() == 2
+
+
+def test_suspend_without_reason_changes_nothing(client, boss):
+    member = OrganisationFactory()
+    client.post(reverse("coalition:suspend", args=[member.slug]), {"reason": ""})
+    member.refresh_from_db()
+    assert member.status == "approved"
+
+
+def test_review_state_changes_need_post(client, boss):
+    member = OrganisationFactory()
+    assert client.get(reverse("coalition:suspend", args=[member.slug])).status_code == 405
+
+
+# --- invitation -------------------------------------------------------------------------
+
+
+def _invitation_url(boss) -> tuple[str, object]:
+    application = ApplicationFactory()
+    services.application_approve(application=application, by=boss, reason="ok")
+    contact = application.contact
+    contact.refresh_from_db()
+    return reverse("coalition:invitation", args=[services.invitation_token(contact)]), contact
+
+
+def test_invitation_creates_account_logs_in_and_opens_the_profile(client):
+    url, contact = _invitation_url(organiser())
+    page = client.get(url).content.decode()
+    assert RAW_SCRIPT not in page
+    response = client.post(url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"})
+    assert response["Location"] == reverse("coalition:profile", args=[contact.organisation.slug])
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(url).status_code == 400
+
+
+def test_invitation_refuses_weak_or_mismatched_passwords(client):
+    url, contact = _invitation_url(organiser())
+    weak = client.post(url, {"password1": "12345678", "password2": "12345678"})
+    assert "password1" in weak.context["form"].errors
+    mismatch = client.post(url, {"password1": "a long enough passphrase 42", "password2": "other passphrase 42"})
+    assert "password2" in mismatch.context["form"].errors
+    contact.refresh_from_db()
+    assert contact.user is None
+
+
+def test_invitation_with_tampered_token_is_a_clear_400(client):
+    url, _ = _invitation_url(organiser())
+    assert client.get(re.sub(r"/([^/]+)/$", r"/x\1/", url)).status_code == 400
+
+
+def test_invitation_while_logged_in_asks_to_log_out(client):
+    boss = organiser()
+    url, _ = _invitation_url(boss)
+    client.force_login(boss)
+    assert client.get(url).status_code == 409
+
+
+def test_contact_factory_default_is_hostile():
+    assert "<script>" in ContactFactory().name
