@@ -1,11 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from campaign.accounts import views as accounts_views
 from campaign.core import views as core_views
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
-admin.site.login = accounts_views.admin_login
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
