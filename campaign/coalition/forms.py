@@ -177,6 +177,13 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         model = Organisation
         fields = ["name", "short_name", "website", "country", "countries_active", "scope", "kind", "description",
                   "focus_areas"]  # fmt: skip
+        labels = {
+            "name": _("Organisation name"),
+            "country": _("Country where it is based"),
+            "scope": _("Where it works"),
+            "kind": _("Type of organisation"),
+            "description": _("What the organisation does"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
