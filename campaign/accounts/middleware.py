@@ -21,8 +21,10 @@ class RequireMFAMiddleware:
         if user is not None and user.is_authenticated and not self._allowed(request.path) and self._missing(user):
             messages.info(
                 request,
-                _("Your role gives you access to personal data, so your account needs two-factor "
-                  "authentication. Please set up an authenticator app now."),  # fmt: skip
+                _(
+                    "Your role gives you access to personal data, so your account needs two-factor "
+                    "authentication. Please set up an authenticator app now."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -74,7 +74,9 @@ class ApplicationForm(StampedForm):
         help_text=_("The organisation's own site, for example https://example.org"),
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    country = LazyTypedChoiceField(label=_("Country where it is based"), choices=_country_choices(_("Choose a country")))
+    country = LazyTypedChoiceField(
+        label=_("Country where it is based"), choices=_country_choices(_("Choose a country"))
+    )
     scope = forms.ChoiceField(label=_("Where it works"), choices=Organisation.Scope.choices)
     kind = forms.ChoiceField(label=_("Type of organisation"), choices=Organisation.Kind.choices)
     description = forms.CharField(

@@ -59,7 +59,7 @@ def process_logo(upload) -> ProcessedLogo:
                     raise not_an_image
                 if probe.width * probe.height > MAX_PIXELS:
                     raise ValidationError(
-                        _("This image has too many pixels: at most 4000 × 4000, please."), code="too_many_pixels"
+                        _("This image has too many pixels: at most 4000 by 4000, please."), code="too_many_pixels"
                     )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
@@ -69,7 +69,7 @@ def process_logo(upload) -> ProcessedLogo:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("This image has too many pixels: at most 4000 × 4000, please."), code="too_many_pixels"
+            _("This image has too many pixels: at most 4000 by 4000, please."), code="too_many_pixels"
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image from None

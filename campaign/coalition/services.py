@@ -179,9 +179,9 @@ def application_confirm_email(*, application: Application) -> bool:
 def application_start_review(*, application: Application) -> bool:
     """An organiser opened the application: mark it as being looked at."""
     return bool(
-        Organisation.objects.filter(
-            pk=application.organisation_id, status=Organisation.Status.EMAIL_VERIFIED
-        ).update(status=Organisation.Status.UNDER_REVIEW)
+        Organisation.objects.filter(pk=application.organisation_id, status=Organisation.Status.EMAIL_VERIFIED).update(
+            status=Organisation.Status.UNDER_REVIEW
+        )
     )
 
 
@@ -197,12 +197,12 @@ def _decide(*, application: Application, by, reason: str, outcome: str, status: 
             changes["tier"] = tier
     with transaction.atomic():
         # One conditional UPDATE each: two organisers deciding at once cannot both win.
-        decided = Application.objects.filter(
-            pk=application.pk, outcome="", confirmed_at__isnull=False
-        ).update(outcome=outcome, decided_at=now)
-        moved = Organisation.objects.filter(
-            pk=application.organisation_id, status__in=Organisation.REVIEWABLE
-        ).update(**changes)
+        decided = Application.objects.filter(pk=application.pk, outcome="", confirmed_at__isnull=False).update(
+            outcome=outcome, decided_at=now
+        )
+        moved = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE).update(
+            **changes
+        )
         if not (decided and moved):
             raise AlreadyDecided
         action = Decision.Action.APPROVE if outcome == Application.Outcome.APPROVED else Decision.Action.DECLINE
@@ -289,8 +289,9 @@ def invitation_accept(*, contact: Contact, password: str):
             # An existing account never gets attached silently: an organiser links it.
             raise InvalidToken
         first, _, last = contact.name.partition(" ")
-        user = User.objects.create_user(email=contact.email, password=password, first_name=first[:150],
-                                        last_name=last[:150])  # fmt: skip
+        user = User.objects.create_user(
+            email=contact.email, password=password, first_name=first[:150], last_name=last[:150]
+        )
         user.groups.add(Group.objects.get(name=REPRESENTATIVE))
         # The invitation reached this address, so it is verified.
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

@@ -59,8 +59,11 @@ def organisation_detail(request, slug: str):
     return render(
         request,
         "coalition/organisation_detail.html",
-        {"organisation": organisation, "endorsements": endorsements, "can_edit": rules.can_edit_organisation(
-            request.user, organisation)},  # fmt: skip
+        {
+            "organisation": organisation,
+            "endorsements": endorsements,
+            "can_edit": rules.can_edit_organisation(request.user, organisation),
+        },
     )
 
 
@@ -87,7 +90,9 @@ def _too_many(request):
 
 def _within_limits(request, email: str) -> bool:
     ip_ok = hit(
-        "coalition-apply:ip", keyed_hash(client_ip(request), "ratelimit-ip"), settings.COALITION_APPLY_RATE_PER_IP_PER_HOUR
+        "coalition-apply:ip",
+        keyed_hash(client_ip(request), "ratelimit-ip"),
+        settings.COALITION_APPLY_RATE_PER_IP_PER_HOUR,
     )
     address_ok = hit(
         "coalition-apply:address",
@@ -170,8 +175,11 @@ def review_queue(request):
     return render(
         request,
         "coalition/review_queue.html",
-        {"rows": rows, "members": members.defer("logo_large", "logo_small"), "decisions": Decision.objects.select_related(
-            "organisation", "decided_by")[:50]},  # fmt: skip
+        {
+            "rows": rows,
+            "members": members.defer("logo_large", "logo_small"),
+            "decisions": Decision.objects.select_related("organisation", "decided_by")[:50],
+        },
     )
 
 
@@ -223,12 +231,14 @@ def organisation_suspend(request, slug: str):
     else:
         try:
             if organisation.status == Organisation.Status.SUSPENDED:
-                services.organisation_reinstate(organisation=organisation, by=request.user, reason=form.cleaned_data[
-                    "reason"])  # fmt: skip
+                services.organisation_reinstate(
+                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The organisation is a member again."))
             else:
-                services.organisation_suspend(organisation=organisation, by=request.user, reason=form.cleaned_data[
-                    "reason"])  # fmt: skip
+                services.organisation_suspend(
+                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The organisation is suspended and no longer public."))
         except (services.NotAMember, services.AlreadyDecided):
             messages.error(request, _("Only an approved member can be suspended."))

@@ -119,7 +119,9 @@ def test_allauth_rate_limits_use_the_shared_database_cache(client):
 
 
 def test_signup_stays_closed(client):
-    response = client.post(reverse("account_signup"), {"email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("account_signup"), {"email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code in (200, 302, 403)
     from campaign.accounts.models import User
 

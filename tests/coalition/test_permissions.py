@@ -153,7 +153,8 @@ def test_representative_may_not_open_the_review_queue(client, rep):
 def test_representative_may_not_decide_an_application(client, rep):
     application = ApplicationFactory()
     response = client.post(
-        reverse("coalition:review-detail", args=[application.pk]), {"decision": "approve", "tier": "lead", "reason": "me"}
+        reverse("coalition:review-detail", args=[application.pk]),
+        {"decision": "approve", "tier": "lead", "reason": "me"},
     )
     assert response.status_code == 403
     assert not Decision.objects.exists()

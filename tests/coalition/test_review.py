@@ -24,7 +24,9 @@ def boss(client):
 
 def test_queue_shows_confirmed_applications_with_signals_escaped(client, boss):
     OrganisationFactory(name="Liberty", website="https://liberty.example.org")
-    org = ApplicationFactory(organisation__name="Liberty!", organisation__website="https://liberty.example.org").organisation
+    org = ApplicationFactory(
+        organisation__name="Liberty!", organisation__website="https://liberty.example.org"
+    ).organisation
     ApplicationFactory(confirmed_at=None, organisation__status="applied", organisation__name="Unconfirmed Org")
     html = client.get(reverse("coalition:review")).content.decode()
     assert "Liberty!" in html
@@ -72,7 +74,9 @@ def test_approve_from_the_web_records_who_when_why(client, boss, mailoutbox, dja
 
 def test_decision_without_reason_is_refused_with_a_message(client, boss):
     application = ApplicationFactory()
-    response = client.post(reverse("coalition:review-detail", args=[application.pk]), {"decision": "approve", "tier": "member"})
+    response = client.post(
+        reverse("coalition:review-detail", args=[application.pk]), {"decision": "approve", "tier": "member"}
+    )
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     assert not Decision.objects.exists()
@@ -125,7 +129,9 @@ def test_invitation_creates_account_logs_in_and_opens_the_profile(client):
     url, contact = _invitation_url(organiser())
     page = client.get(url).content.decode()
     assert RAW_SCRIPT not in page
-    response = client.post(url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"})
+    response = client.post(
+        url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"}
+    )
     assert response["Location"] == reverse("coalition:profile", args=[contact.organisation.slug])
     assert client.get(response["Location"]).status_code == 200
     assert client.get(url).status_code == 400

@@ -1,7 +1,12 @@
 import pytest
 
 from campaign.coalition.selectors import review_queue, review_signals
-from tests.coalition.factories import ApplicationFactory, ContactFactory, OrganisationFactory, PendingOrganisationFactory
+from tests.coalition.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    OrganisationFactory,
+    PendingOrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,28 +37,38 @@ def test_webmail_address_is_flagged():
 def test_same_domain_as_a_known_organisation_is_a_likely_duplicate():
     member = OrganisationFactory(name="Liberty", website="https://www.libertyhumanrights.org.uk")
     signals = review_signals(
-        application_with("a@libertyhumanrights.org.uk", name="Totally Different", website="https://libertyhumanrights.org.uk/join")
+        application_with(
+            "a@libertyhumanrights.org.uk", name="Totally Different", website="https://libertyhumanrights.org.uk/join"
+        )
     )
     assert [(d.organisation, d.same_domain) for d in signals.duplicates] == [(member, True)]
 
 
 @pytest.mark.parametrize("name", ["Privacy International", "privacy  internationall", "The Privacy International"])
 def test_similar_name_is_a_likely_duplicate(name):
-    member = OrganisationFactory(name="Privacy International", short_name="PI", website="https://privacyinternational.org")
-    signals = review_signals(application_with("x@pi-new.example.org", name=name, short_name="", website="https://pi-new.example.org"))
+    member = OrganisationFactory(
+        name="Privacy International", short_name="PI", website="https://privacyinternational.org"
+    )
+    signals = review_signals(
+        application_with("x@pi-new.example.org", name=name, short_name="", website="https://pi-new.example.org")
+    )
     assert [d.organisation for d in signals.duplicates] == [member]
     assert signals.duplicates[0].similar_name
 
 
 def test_unrelated_names_are_not_duplicates():
     OrganisationFactory(name="Privacy International", website="https://privacyinternational.org")
-    signals = review_signals(application_with("x@b.example.org", name="Big Brother Watch", short_name="", website="https://b.example.org"))
+    signals = review_signals(
+        application_with("x@b.example.org", name="Big Brother Watch", short_name="", website="https://b.example.org")
+    )
     assert signals.duplicates == []
 
 
 def test_declined_organisations_are_not_counted_as_duplicates():
     PendingOrganisationFactory(name="Liberty", status="declined", website="https://liberty.example.org")
-    signals = review_signals(application_with("x@liberty.example.org", name="Liberty", website="https://liberty.example.org"))
+    signals = review_signals(
+        application_with("x@liberty.example.org", name="Liberty", website="https://liberty.example.org")
+    )
     assert signals.duplicates == []
 
 

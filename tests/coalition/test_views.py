@@ -157,7 +157,10 @@ def test_apply_escapes_hostile_input_when_redisplaying(client):
 
 def test_apply_is_rate_limited_per_address(client, settings):
     settings.COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = 2
-    statuses = [client.post(reverse("coalition:apply"), apply_data(email="same@riverside-privacy.example.org")).status_code for _ in range(3)]
+    statuses = [
+        client.post(reverse("coalition:apply"), apply_data(email="same@riverside-privacy.example.org")).status_code
+        for _ in range(3)
+    ]
     assert statuses == [302, 302, 429]
     assert Application.objects.count() == 2
 

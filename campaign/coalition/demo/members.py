@@ -70,8 +70,6 @@ PENDING = {
 }
 
 
-
-
 @transaction.atomic
 def load(*, petition: Petition) -> tuple[int, int]:
     """Create the demo members, their endorsements of the demo letter, and the pending
