@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -122,8 +124,19 @@ class Worker:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "campaign", "worker", "--loglevel=INFO", "--concurrency=2",
-             "--without-mingle", "--without-gossip", "--without-heartbeat"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "campaign",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
             cwd=BASE_DIR,
             env=self.env,
             stdout=log,
@@ -133,13 +146,16 @@ class Worker:
         wait_until(lambda: b"ready." in self.log_path.read_bytes(), timeout=60, what="the Celery worker")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
-                self.process.wait()
+        # The worker leads its own process group: take its pool processes with it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -197,8 +213,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
