@@ -126,3 +126,15 @@ def test_signup_stays_closed(client):
     from campaign.accounts.models import User
 
     assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_staff_who_may_export_signatures_may_not_skip_mfa(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import PetitionFactory
+
+    user = make_user("exporter@example.org", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_petition", "export_signatures"]))
+    client.force_login(user)
+    response = client.get(reverse("admin:petitions_petition_export", args=[PetitionFactory().pk]))
+    assert response["Location"] == reverse("mfa_activate_totp")

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
 import io
-import time
-
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth.models import Group
 from PIL import Image
 
 from campaign.accounts.models import User
 from campaign.accounts.roles import ORGANISER, REPRESENTATIVE
+from tests.accounts.helpers import enrol_totp, totp_code  # noqa: F401 - re-exported for the coalition tests
 from tests.petitions.helpers import old_stamp
 
 
@@ -44,8 +41,7 @@ def make_user(email: str, *, role: str | None = None, totp: bool = False, **extr
 
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if totp:
-        user.totp_secret = generate_totp_secret()
-        TOTP.activate(user, user.totp_secret)
+        user.totp_secret = enrol_totp(user)
     return user
 
 
@@ -61,11 +57,6 @@ def representative_of(organisation, email: str | None = None) -> User:
         organisation=organisation, name="Rep", role="Officer", email=user.email, verified_at=user.date_joined, user=user
     )
     return user
-
-
-def totp_code(secret: str) -> str:
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (300, 120), **save_args) -> bytes:
