@@ -77,7 +77,9 @@ class ApplicationForm(StampedForm):
     country = LazyTypedChoiceField(
         label=_("Country where it is based"), choices=_country_choices(_("Choose a country"))
     )
-    scope = forms.ChoiceField(label=_("Where it works"), choices=Organisation.Scope.choices)
+    scope = forms.ChoiceField(
+        label=_("Where it works"), choices=Organisation.Scope.choices, initial=Organisation.Scope.NATIONAL
+    )
     kind = forms.ChoiceField(label=_("Type of organisation"), choices=Organisation.Kind.choices)
     description = forms.CharField(
         label=_("What the organisation does"),

@@ -138,3 +138,11 @@ def test_staff_who_may_export_signatures_may_not_skip_mfa(client):
     client.force_login(user)
     response = client.get(reverse("admin:petitions_petition_export", args=[PetitionFactory().pk]))
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_login_page_invites_nobody_to_sign_up_and_escapes_errors(client):
+    response = client.post(reverse("account_login"), {"login": "<script>x</script>@example.org", "password": "x"})
+    html = response.content.decode()
+    assert "sign up" not in html.lower()
+    assert "<script>x</script>" not in html
+    assert 'name="login"' in html and 'name="password"' in html

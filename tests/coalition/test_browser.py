@@ -60,7 +60,7 @@ def test_apply_confirm_review_approve_invite_edit(page, live_server, transaction
     desk.goto(f"{base}/coalition/review/")
     desk.get_by_label("Email").fill(boss.email)
     desk.get_by_label("Password").fill(PASSWORD)
-    desk.get_by_role("button", name="Sign In").click()
+    desk.get_by_role("button", name="Log in").click()
     desk.get_by_label("Code:").fill(totp_code(boss.totp_secret))
     desk.get_by_role("button", name="Sign In").click()
     desk.get_by_role("heading", name="Applications to review").wait_for()
