@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from campaign.coalition.geo import TileMap, tile_map
 from campaign.coalition.models import Application, Endorsement, Organisation
@@ -21,6 +23,8 @@ WEBMAIL_DOMAINS = PLUS_TAG_DOMAINS | {
     "orange.fr", "free.fr", "libero.it", "btinternet.com", "sky.com", "comcast.net", "tutanota.de", "tuta.com",
 }  # fmt: skip
 NAME_SIMILARITY = 0.82
+CHART_BAR = 40
+CHART_HEIGHT = 120
 STOP_WORDS = {"the", "for", "of", "and", "a", "an", "de", "la", "le", "el", "du", "des", "e", "et", "y"}
 
 
@@ -132,6 +136,48 @@ def headline(counts: list[tuple[str, int]]) -> Headline:
 
 def members_map(counts: list[tuple[str, int]]) -> TileMap:
     return tile_map(dict(counts))
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    month: date
+    members: int
+    x: int
+    y: int
+    height: int
+
+
+def member_timeline(*, months: int = 12, today: date | None = None) -> list[MonthBar]:
+    """Members at the end of each of the last `months` months: everyone who had joined by
+    then and had not left (suspensions are not dated, so a suspended member counts until now)."""
+    today = today or timezone.now().date()
+    ends = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        ends.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    ends.reverse()
+    joined = list(
+        Organisation.objects.filter(joined_at__isnull=False)
+        .exclude(status=Organisation.Status.DECLINED)
+        .values_list("joined_at", "left_at")
+    )
+    counts = []
+    for first in ends:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        counts.append(
+            sum(
+                1
+                for joined_at, left_at in joined
+                if joined_at.date() < following and (left_at is None or left_at.date() >= following)
+            )
+        )
+    tallest = max(counts, default=0) or 1
+    bars = []
+    for index, (first, count) in enumerate(zip(ends, counts, strict=True)):
+        height = round(count / tallest * CHART_HEIGHT)
+        bars.append(MonthBar(month=first, members=count, x=index * CHART_BAR, y=CHART_HEIGHT - height, height=height))
+    return bars
 
 
 # --- Endorsements -----------------------------------------------------------------------

@@ -212,8 +212,10 @@ def _decide(*, application: Application, by, reason: str, outcome: str, status: 
         if outcome == Application.Outcome.APPROVED:
             organisation = Organisation.objects.get(pk=application.organisation_id)
             contact = application.contact
+            # Letters closed since the application are left out; the rest are endorsed.
             for petition in application.letters.all():
-                endorsement_create(organisation=organisation, petition=petition, authorised_by=contact.name)
+                if petition.is_open:
+                    endorsement_create(organisation=organisation, petition=petition, authorised_by=contact.name)
             Contact.objects.filter(pk=contact.pk).update(invited_at=now)
         outbox_enqueue(kind=MAIL_DECISION, object_id=decision.pk)
     logger.info("application %s %s by user %s", application.pk, outcome, by.pk)

@@ -45,6 +45,8 @@ def directory(request):
         "headline": selectors.headline(counts),
         "country_counts": counts,
         "map": selectors.members_map(counts),
+        "can_review": rules.can_review(request.user),
+        "represented": rules.represented_organisation(request.user),
     }
     return render(request, "coalition/organisation_list.html", context)
 
@@ -179,6 +181,9 @@ def review_queue(request):
             "rows": rows,
             "members": members.defer("logo_large", "logo_small"),
             "decisions": Decision.objects.select_related("organisation", "decided_by")[:50],
+            "timeline": selectors.member_timeline(),
+            "chart_height": selectors.CHART_HEIGHT,
+            "chart_width": selectors.CHART_BAR * 12,
         },
     )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+
 from django.contrib.auth.models import Group
 from PIL import Image
 

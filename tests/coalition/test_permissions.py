@@ -235,3 +235,15 @@ def test_profile_links_must_be_https(client, rep, own):
     )
     own.refresh_from_db()
     assert own.links == ["https://a.example.org/x"]
+
+
+def test_profile_page_escapes_the_organisations_own_text(client, rep, own):
+    html = client.get(reverse("coalition:profile", args=[own.slug])).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_directory_links_a_representative_to_their_own_organisation_only(client, rep, own, other):
+    html = client.get(reverse("coalition:directory")).content.decode()
+    assert reverse("coalition:profile", args=[own.slug]) in html
+    assert reverse("coalition:profile", args=[other.slug]) not in html

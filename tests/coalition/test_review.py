@@ -161,3 +161,18 @@ def test_invitation_while_logged_in_asks_to_log_out(client):
 
 def test_contact_factory_default_is_hostile():
     assert "<script>" in ContactFactory().name
+
+
+def test_review_page_charts_members_over_time_with_a_table(client, boss):
+    OrganisationFactory()
+    html = client.get(reverse("coalition:review")).content.decode()
+    assert '<figure class="member-chart">' in html
+    assert "Members at the end of each month" in html
+
+
+def test_directory_links_organisers_to_the_queue(client, boss):
+    assert reverse("coalition:review") in client.get(reverse("coalition:directory")).content.decode()
+
+
+def test_directory_shows_no_organiser_link_to_visitors(client):
+    assert reverse("coalition:review") not in client.get(reverse("coalition:directory")).content.decode()

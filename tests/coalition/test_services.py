@@ -201,3 +201,18 @@ def test_only_members_endorse_and_only_open_letters():
     closed = PetitionFactory(status=Petition.Status.CLOSED)
     with pytest.raises(services.PetitionNotOpen):
         services.endorsement_create(organisation=OrganisationFactory(), petition=closed, authorised_by="x")
+
+
+def test_approval_skips_letters_closed_since_the_application():
+    open_letter, closed_letter = PetitionFactory(), PetitionFactory()
+    application = ApplicationFactory()
+    application.letters.set([open_letter, closed_letter])
+    Petition.objects.filter(pk=closed_letter.pk).update(status=Petition.Status.CLOSED)
+    services.application_approve(application=application, by=organiser(), reason="ok")
+    assert list(Endorsement.objects.values_list("petition", flat=True)) == [open_letter.pk]
+
+
+def test_mail_subjects_are_plain_text_not_html(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(details=details(name='Rights & "Watch" <Group>'))
+    assert mailoutbox[0].subject == 'Please confirm your address: application of Rights & "Watch" <Group>'

@@ -77,3 +77,26 @@ def test_queue_holds_confirmed_undecided_applications_only():
     ApplicationFactory(confirmed_at=None, organisation__status="applied")
     ApplicationFactory(organisation__status="declined", outcome="declined", decided_at=waiting.confirmed_at)
     assert list(review_queue()) == [waiting]
+
+
+def test_member_timeline_counts_members_at_each_month_end():
+    from datetime import UTC, date, datetime
+
+    from campaign.coalition.selectors import member_timeline
+
+    def at(year, month, day):
+        return datetime(year, month, day, 12, tzinfo=UTC)
+
+    OrganisationFactory(joined_at=at(2026, 9, 15))
+    OrganisationFactory(joined_at=at(2026, 11, 2))
+    OrganisationFactory(joined_at=at(2026, 9, 1), status="left", left_at=at(2026, 10, 20))
+    PendingOrganisationFactory()
+    bars = member_timeline(months=4, today=date(2026, 11, 23))
+    assert [(bar.month, bar.members) for bar in bars] == [
+        (date(2026, 8, 1), 0),
+        (date(2026, 9, 1), 2),
+        (date(2026, 10, 1), 1),
+        (date(2026, 11, 1), 2),
+    ]
+    assert max(bar.height for bar in bars) == 120
+    assert all(bar.y + bar.height == 120 for bar in bars)
