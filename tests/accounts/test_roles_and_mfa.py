@@ -55,6 +55,13 @@ def test_organiser_first_login_is_walked_through_totp_setup(client):
     response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     assert 'name="code"' in response.content.decode()
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
+    # Then the recovery codes, shown once, to keep somewhere safe.
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    assert "Unused codes" in response.content.decode()
+    assert Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert client.get(reverse("coalition:review")).status_code == 200
 
 
 def test_organiser_with_totp_must_give_a_code_to_log_in(client):

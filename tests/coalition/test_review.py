@@ -176,3 +176,28 @@ def test_directory_links_organisers_to_the_queue(client, boss):
 
 def test_directory_shows_no_organiser_link_to_visitors(client):
     assert reverse("coalition:review") not in client.get(reverse("coalition:directory")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:coalition_organisation_changelist",
+        "admin:coalition_application_changelist",
+        "admin:coalition_decision_changelist",
+        "admin:coalition_endorsement_changelist",
+    ],
+)
+def test_organiser_reaches_the_coalition_admin_escaped(client, boss, name):
+    application = ApplicationFactory()
+    services.application_approve(application=application, by=boss, reason="<b>ok</b>")
+    assert client.get(reverse(name)).status_code == 200
+    change = reverse("admin:coalition_organisation_change", args=[application.organisation.pk])
+    html = client.get(change).content.decode()
+    assert "<script>alert" not in html
+
+
+def test_decisions_cannot_be_edited_or_deleted_in_the_admin(client, boss):
+    application = ApplicationFactory()
+    decision = services.application_decline(application=application, by=boss, reason="no")
+    client.post(reverse("admin:coalition_decision_delete", args=[decision.pk]), {"post": "yes"})
+    assert Decision.objects.filter(pk=decision.pk).exists()
