@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -13,7 +10,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
 from campaign.coalition.models import Organisation, domain_of
-from campaign.core.forms import AccessibleForm
+from campaign.core.forms import AccessibleForm, check_form_stamp
 from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
 from campaign.petitions.models import Petition
 
@@ -40,16 +37,7 @@ class StampedForm(AccessibleForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        try:
-            rendered_at = float(signing.loads(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, max_age=60 * 60 * 24))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise ValidationError(
-                _("This form has expired. Please check your details and submit it again."), code="expired"
-            ) from None
-        if time.time() - rendered_at < settings.SIGN_MIN_FILL_SECONDS:
-            raise ValidationError(
-                _("That was very quick. Please check your details and submit the form again."), code="too_fast"
-            )
+        check_form_stamp(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, min_seconds=settings.SIGN_MIN_FILL_SECONDS)
         return cleaned
 
 

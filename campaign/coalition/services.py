@@ -247,31 +247,38 @@ def application_decline(*, application: Application, by, reason: str) -> Decisio
     )
 
 
-def organisation_suspend(*, organisation: Organisation, by, reason: str) -> Decision:
-    """Take a member out of public view; its representatives lose their rights with it."""
+def _membership_change(
+    *, organisation: Organisation, by, reason: str, before: str, after: str, action: str
+) -> Decision:
     with transaction.atomic():
-        if not Organisation.objects.filter(pk=organisation.pk, status=Organisation.Status.APPROVED).update(
-            status=Organisation.Status.SUSPENDED
-        ):
+        if not Organisation.objects.filter(pk=organisation.pk, status=before).update(status=after):
             raise NotAMember
-        decision = Decision.objects.create(
-            organisation=organisation, action=Decision.Action.SUSPEND, reason=reason, decided_by=by
-        )
+        decision = Decision.objects.create(organisation=organisation, action=action, reason=reason, decided_by=by)
     organisation.refresh_from_db()
     return decision
+
+
+def organisation_suspend(*, organisation: Organisation, by, reason: str) -> Decision:
+    """Take a member out of public view; its representatives lose their rights with it."""
+    return _membership_change(
+        organisation=organisation,
+        by=by,
+        reason=reason,
+        before=Organisation.Status.APPROVED,
+        after=Organisation.Status.SUSPENDED,
+        action=Decision.Action.SUSPEND,
+    )
 
 
 def organisation_reinstate(*, organisation: Organisation, by, reason: str) -> Decision:
-    with transaction.atomic():
-        if not Organisation.objects.filter(pk=organisation.pk, status=Organisation.Status.SUSPENDED).update(
-            status=Organisation.Status.APPROVED
-        ):
-            raise AlreadyDecided
-        decision = Decision.objects.create(
-            organisation=organisation, action=Decision.Action.REINSTATE, reason=reason, decided_by=by
-        )
-    organisation.refresh_from_db()
-    return decision
+    return _membership_change(
+        organisation=organisation,
+        by=by,
+        reason=reason,
+        before=Organisation.Status.SUSPENDED,
+        after=Organisation.Status.APPROVED,
+        action=Decision.Action.REINSTATE,
+    )
 
 
 # --- Representatives --------------------------------------------------------------------

@@ -25,8 +25,7 @@ from campaign.coalition.forms import (
     SuspendForm,
 )
 from campaign.coalition.models import Application, Decision, Endorsement, Organisation
-from campaign.core.emails import normalise_email
-from campaign.core.ratelimit import client_ip, hit, keyed_hash
+from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions.forms import form_stamp
 from campaign.petitions.models import Petition
 
@@ -91,17 +90,13 @@ def _too_many(request):
 
 
 def _within_limits(request, email: str) -> bool:
-    ip_ok = hit(
-        "coalition-apply:ip",
-        keyed_hash(client_ip(request), "ratelimit-ip"),
-        settings.COALITION_APPLY_RATE_PER_IP_PER_HOUR,
+    return request_within_limits(
+        request,
+        scope="coalition-apply",
+        email=email,
+        per_ip=settings.COALITION_APPLY_RATE_PER_IP_PER_HOUR,
+        per_address=settings.COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR,
     )
-    address_ok = hit(
-        "coalition-apply:address",
-        keyed_hash(normalise_email(email), "ratelimit-address"),
-        settings.COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR,
-    )
-    return ip_ok and address_ok
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,7 +240,7 @@ def organisation_suspend(request, slug: str):
                     organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("The organisation is suspended and no longer public."))
-        except (services.NotAMember, services.AlreadyDecided):
+        except services.NotAMember:
             messages.error(request, _("Only an approved member can be suspended."))
     return redirect("coalition:review")
 
