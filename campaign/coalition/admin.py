@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaign.coalition.forms import OrganisationAdminForm
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
 
 
@@ -26,6 +27,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "domain"]
     readonly_fields = ["domain", "status", "joined_at", "left_at", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
+    form = OrganisationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ContactInline, EndorsementInline]
 

@@ -147,6 +147,32 @@ class ApplicationForm(StampedForm):
         return website
 
 
+def clean_member_name(form: forms.ModelForm) -> str:
+    """The database allows one member per name (any case); say so before it refuses. The
+    constraint's own check is skipped by ModelForms that leave out `status`."""
+    name = form.cleaned_data["name"]
+    organisation = form.instance
+    is_member = organisation.status in (Organisation.Status.APPROVED, Organisation.Status.SUSPENDED)
+    taken = Organisation.objects.filter(
+        status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED], name__iexact=name
+    ).exclude(pk=organisation.pk)
+    if is_member and taken.exists():
+        raise ValidationError(_("Another member already has this name."), code="taken")
+    return name
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "slug", "website", "country", "countries_active", "scope", "kind",
+                  "description", "focus_areas", "links", "tier", "is_demo"]  # fmt: skip
+
+    def clean_name(self) -> str:
+        return clean_member_name(self)
+
+
 class ProfileForm(AccessibleForm, forms.ModelForm):
     """What a representative may change about their own organisation."""
 
@@ -186,6 +212,9 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         self.fields["countries_active"].required = False
         self.fields["links_text"].initial = "\n".join(self.instance.links or [])
         self.processed_logo: ProcessedLogo | None = None
+
+    def clean_name(self) -> str:
+        return clean_member_name(self)
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")

@@ -150,6 +150,12 @@ class Organisation(TimeStampedModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def public_links(self) -> list[str]:
+        """The links to show: https addresses only, whatever was stored by hand."""
+        links = self.links if isinstance(self.links, list) else []
+        return [link for link in links if isinstance(link, str) and link.lower().startswith("https://")]
+
     def logo_url(self, size: str = "large") -> str:
         if not self.logo_hash:
             return ""

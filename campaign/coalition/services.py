@@ -32,8 +32,16 @@ class InvalidToken(Exception):
     """A confirmation or invitation link that is tampered with, expired or used up."""
 
 
+class AccountExists(Exception):
+    """An account already uses the invited address; an organiser links it by hand."""
+
+
 class AlreadyDecided(Exception):
     """Another organiser decided first, or the application is not ready for a decision."""
+
+
+class NameTaken(Exception):
+    """A member already has this name (the database allows one member per name)."""
 
 
 class NotAMember(Exception):
@@ -200,9 +208,11 @@ def _decide(*, application: Application, by, reason: str, outcome: str, status: 
         decided = Application.objects.filter(pk=application.pk, outcome="", confirmed_at__isnull=False).update(
             outcome=outcome, decided_at=now
         )
-        moved = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE).update(
-            **changes
-        )
+        reviewable = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE)
+        try:
+            moved = reviewable.update(**changes)
+        except IntegrityError:
+            raise NameTaken from None
         if not (decided and moved):
             raise AlreadyDecided
         action = Decision.Action.APPROVE if outcome == Application.Outcome.APPROVED else Decision.Action.DECLINE
@@ -296,7 +306,7 @@ def invitation_accept(*, contact: Contact, password: str):
             raise InvalidToken
         if User.objects.filter(email__iexact=contact.email).exists():
             # An existing account never gets attached silently: an organiser links it.
-            raise InvalidToken
+            raise AccountExists
         first, _, last = contact.name.partition(" ")
         user = User.objects.create_user(
             email=contact.email, password=password, first_name=first[:150], last_name=last[:150]

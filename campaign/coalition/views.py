@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -202,6 +203,12 @@ def review_detail(request, pk: int):
                 messages.success(request, _("Declined. The applicant has been told why."))
         except services.AlreadyDecided:
             messages.error(request, _("This application has already been decided, or its address is not confirmed."))
+        except services.NameTaken:
+            messages.error(
+                request,
+                _("A member already has this name. Correct the name in the admin if it is a different organisation."),
+            )
+            return redirect("coalition:review-detail", pk=application.pk)
         return redirect("coalition:review")
     if request.method == "GET" and application.confirmed_at and not application.outcome:
         services.application_start_review(application=application)
@@ -262,6 +269,8 @@ def invitation_accept(request, token: str):
             user = services.invitation_accept(contact=contact, password=form.cleaned_data["password1"])
         except services.InvalidToken:
             return render(request, "coalition/link_invalid.html", {"invitation": True}, status=400)
+        except services.AccountExists:
+            return render(request, "coalition/invitation_account_exists.html", status=409)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(request, _("Welcome. You can now edit your organisation's profile."))
         return redirect("coalition:profile", slug=contact.organisation.slug)
@@ -291,9 +300,14 @@ def profile_edit(request, slug: str):
     organisation = _represented(request, slug)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The profile is saved."))
-        return redirect("coalition:profile", slug=organisation.slug)
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # a member took the same name a moment ago
+            form.add_error("name", _("Another member already has this name."))
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("coalition:profile", slug=organisation.slug)
     return render(
         request,
         "coalition/organisation_form.html",

@@ -247,3 +247,11 @@ def test_directory_links_a_representative_to_their_own_organisation_only(client,
     html = client.get(reverse("coalition:directory")).content.decode()
     assert reverse("coalition:profile", args=[own.slug]) in html
     assert reverse("coalition:profile", args=[other.slug]) not in html
+
+
+def test_renaming_to_another_members_name_is_a_form_error_not_a_crash(client, rep, own, other):
+    response = client.post(reverse("coalition:profile", args=[own.slug]), profile_data(own, name=other.name.upper()))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    own.refresh_from_db()
+    assert own.name == "Own Org"

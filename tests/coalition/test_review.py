@@ -201,3 +201,46 @@ def test_decisions_cannot_be_edited_or_deleted_in_the_admin(client, boss):
     decision = services.application_decline(application=application, by=boss, reason="no")
     client.post(reverse("admin:coalition_decision_delete", args=[decision.pk]), {"post": "yes"})
     assert Decision.objects.filter(pk=decision.pk).exists()
+
+
+def test_approving_a_namesake_of_a_member_is_refused_with_a_message(client, boss):
+    OrganisationFactory(name="Liberty")
+    application = ApplicationFactory(organisation__name="LIBERTY")
+    response = client.post(
+        reverse("coalition:review-detail", args=[application.pk]),
+        {"decision": "approve", "tier": "member", "reason": "ok"},
+        follow=True,
+    )
+    assert "A member already has this name" in response.content.decode()
+    assert not Decision.objects.exists()
+    application.refresh_from_db()
+    assert application.outcome == ""
+
+
+def test_admin_rename_to_a_members_name_is_a_form_error(client, boss):
+    OrganisationFactory(name="Liberty")
+    member = OrganisationFactory(name="Other")
+    url = reverse("admin:coalition_organisation_change", args=[member.pk])
+    data = {
+        "name": "liberty", "short_name": "", "slug": member.slug, "website": member.website, "country": "GB",
+        "scope": "national", "kind": "ngo", "description": "x", "focus_areas": "", "links": "[]", "tier": "member",
+        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0", "endorsements-TOTAL_FORMS": "0",
+        "endorsements-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Another member already has this name." in response.content.decode()
+
+
+def test_invitation_for_an_address_with_an_account_says_so(client):
+    from tests.coalition.helpers import make_user
+
+    url, contact = _invitation_url(organiser())
+    make_user(contact.email.upper())
+    response = client.post(
+        url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"}
+    )
+    assert response.status_code == 409
+    assert "already has an account" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.user is None

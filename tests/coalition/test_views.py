@@ -295,3 +295,10 @@ def test_letters_api_counts_active_member_endorsements(client):
     listed = {row["slug"]: row["organisations"] for row in client.get(reverse("api:petition-list")).json()["results"]}
     assert listed == {letter.slug: 2, other.slug: 0}
     assert client.get(reverse("api:petition-detail", args=[letter.slug])).json()["organisations"] == 2
+
+
+def test_organisation_page_shows_only_https_links(client):
+    organisation = OrganisationFactory(links=["https://ok.example.org/", "javascript:alert(1)", 42])
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert "https://ok.example.org/" in html
+    assert "javascript:" not in html
