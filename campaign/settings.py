@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.petitions.tasks.counts_reconcile_task",
         "schedule": timedelta(minutes=15),
     },
+    "applications-purge": {
+        "task": "campaign.coalition.tasks.applications_purge_task",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Campaign rules ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from campaign.accounts.roles import REPRESENTATIVE
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.core.models import OutboxMessage
 from campaign.core.ratelimit import keyed_hash
 from campaign.core.services import outbox_enqueue
 from campaign.petitions.models import Petition
@@ -356,3 +357,22 @@ def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
     return bool(
         Endorsement.objects.filter(pk=endorsement.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     )
+
+
+# --- Housekeeping -----------------------------------------------------------------------
+
+
+def applications_purge() -> int:
+    """Delete applications whose address was never confirmed once their link has expired:
+    nobody reviewed them, and we keep no one's details longer than needed."""
+    cutoff = timezone.now() - CONFIRM_MAX_AGE
+    stale = Organisation.objects.filter(
+        status=Organisation.Status.APPLIED, application__confirmed_at__isnull=True, created_at__lt=cutoff
+    )
+    with transaction.atomic():
+        application_ids = list(Application.objects.filter(organisation__in=stale).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id__in=application_ids).delete()
+        Application.objects.filter(pk__in=application_ids).delete()
+        Contact.objects.filter(organisation__in=stale).delete()
+        stale.delete()
+    return len(application_ids)

@@ -216,3 +216,19 @@ def test_mail_subjects_are_plain_text_not_html(django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         services.application_submit(details=details(name='Rights & "Watch" <Group>'))
     assert mailoutbox[0].subject == 'Please confirm your address: application of Rights & "Watch" <Group>'
+
+
+def test_purge_deletes_unconfirmed_applications_after_their_link_expired():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = services.application_submit(details=details(name="Stale Group"))
+    services.application_submit(details=details(name="Fresh Group"))
+    confirmed = services.application_submit(details=details(name="Confirmed Group"))
+    services.application_confirm_email(application=confirmed)
+    long_ago = timezone.now() - services.CONFIRM_MAX_AGE - timedelta(hours=1)
+    Organisation.objects.filter(pk__in=[stale.organisation_id, confirmed.organisation_id]).update(created_at=long_ago)
+    assert services.applications_purge() == 1
+    assert set(Organisation.objects.values_list("name", flat=True)) == {"Fresh Group", "Confirmed Group"}
+    assert not OutboxMessage.objects.filter(object_id=stale.pk, kind=services.MAIL_CONFIRM).exists()
