@@ -11,7 +11,7 @@ from campaign.coalition.models import Organisation
 from tests.coalition.helpers import image_bytes, organiser, totp_code
 from tests.factories import PetitionFactory
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 PASSWORD = "a long enough passphrase 42"
 
