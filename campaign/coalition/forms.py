@@ -65,6 +65,13 @@ class ApplicationForm(StampedForm):
     country = LazyTypedChoiceField(
         label=_("Country where it is based"), choices=_country_choices(_("Choose a country"))
     )
+    countries_active = forms.TypedMultipleChoiceField(
+        label=_("Other countries it is active in (optional)"),
+        choices=countries,
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     scope = forms.ChoiceField(
         label=_("Where it works"), choices=Organisation.Scope.choices, initial=Organisation.Scope.NATIONAL
     )
@@ -120,7 +127,7 @@ class ApplicationForm(StampedForm):
     nickname = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     field_order = [
-        "name", "short_name", "website", "country", "scope", "kind", "description", "focus_areas",
+        "name", "short_name", "website", "country", "countries_active", "scope", "kind", "description", "focus_areas",
         "applicant_name", "applicant_role", "email", "letters", "why", "is_authorised",
         "accepts_principles", "wants_updates",
     ]  # fmt: skip

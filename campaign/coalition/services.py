@@ -109,6 +109,7 @@ class ApplicationDetails:
     why: str
     principles_version: str
     short_name: str = ""
+    countries_active: list[str] = field(default_factory=list)
     scope: str = Organisation.Scope.NATIONAL
     kind: str = Organisation.Kind.NGO
     focus_areas: str = ""
@@ -138,6 +139,7 @@ def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> A
                     slug=_unique_slug(details.name),
                     website=details.website,
                     country=details.country,
+                    countries_active=details.countries_active,
                     scope=details.scope,
                     kind=details.kind,
                     description=details.description,

@@ -115,6 +115,7 @@ def application_create(request):
                 short_name=data["short_name"],
                 website=data["website"],
                 country=data["country"],
+                countries_active=data["countries_active"],
                 scope=data["scope"],
                 kind=data["kind"],
                 description=data["description"],

@@ -102,13 +102,16 @@ def test_join_page_renders_form_with_principles(client):
 def test_apply_stores_application_and_mails_a_confirmation(client, mailoutbox, django_capture_on_commit_callbacks):
     letter = PetitionFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("coalition:apply"), apply_data(letters=[letter.pk]))
+        response = client.post(
+            reverse("coalition:apply"), apply_data(letters=[letter.pk], countries_active=["FR", "DE"])
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("coalition:apply-thanks")
     application = Application.objects.get()
     assert application.organisation.status == "applied"
     assert application.principles_version
     assert list(application.letters.all()) == [letter]
+    assert [country.code for country in application.organisation.countries_active] == ["DE", "FR"]
     assert len(mailoutbox) == 1
 
 
@@ -133,6 +136,7 @@ def test_apply_honeypot_pretends_and_stores_nothing(client, mailoutbox):
         ({"accepts_principles": None}, "accepts_principles"),
         ({"name": "Bell\x07 Group"}, "name"),
         ({"country": "XX"}, "country"),
+        ({"countries_active": ["FR", "ZZ"]}, "countries_active"),
     ],
 )
 def test_apply_refuses_bad_input_with_a_message_and_keeps_the_rest(client, overrides, field):
