@@ -153,3 +153,22 @@ def test_login_page_invites_nobody_to_sign_up_and_escapes_errors(client):
     assert "sign up" not in html.lower()
     assert "<script>x</script>" not in html
     assert 'name="login"' in html and 'name="password"' in html
+
+
+def test_representative_lands_on_their_organisation_after_login(client):
+    from tests.coalition.factories import OrganisationFactory
+    from tests.coalition.helpers import representative_of
+
+    organisation = OrganisationFactory()
+    user = representative_of(organisation)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("coalition:profile", args=[organisation.slug])
+
+
+def test_wrong_totp_codes_are_rate_limited_as_failed_logins(client):
+    user = organiser()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    pages = [client.post(reverse("mfa_authenticate"), {"code": "000000"}).content.decode() for _ in range(6)]
+    assert "Too many failed login attempts" in pages[-1]
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
+    assert "_auth_user_id" not in client.session
