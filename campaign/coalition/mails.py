@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from campaign.coalition.models import Application, Decision
+from campaign.coalition.models import Application, Contact, Decision
 from campaign.coalition.services import confirm_token, invitation_token
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
@@ -44,3 +44,15 @@ def build_decision(decision_id: int) -> EmailMultiAlternatives | None:
             reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})
         )
     return render_mail("coalition/email/application_decision", context, contact.email)
+
+
+def build_invitation(contact_id: int) -> EmailMultiAlternatives | None:
+    contact = Contact.objects.select_related("organisation").filter(pk=contact_id).first()
+    if contact is None or contact.user_id is not None or contact.invited_at is None:
+        return None
+    context = {
+        "contact": contact,
+        "organisation": contact.organisation,
+        "invitation_url": absolute_url(reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})),
+    }
+    return render_mail("coalition/email/contact_invitation", context, contact.email)

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 MAIL_CONFIRM = "coalition.confirm"
 MAIL_DECISION = "coalition.decision"
+MAIL_INVITATION = "coalition.invitation"
 CONFIRM_SALT = "coalition.confirm"
 INVITE_SALT = "coalition.invite"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -295,6 +296,18 @@ def organisation_reinstate(*, organisation: Organisation, by, reason: str) -> De
 
 
 # --- Representatives --------------------------------------------------------------------
+
+
+def contact_invite(*, contact: Contact) -> bool:
+    """Send a member's contact a fresh invitation (the old link stops working). False
+    when the contact already has an account or the organisation is not a member."""
+    with transaction.atomic():
+        invited = Contact.objects.filter(
+            pk=contact.pk, user__isnull=True, organisation__status=Organisation.Status.APPROVED
+        ).update(invited_at=timezone.now())
+        if invited:
+            outbox_enqueue(kind=MAIL_INVITATION, object_id=contact.pk)
+    return bool(invited)
 
 
 def invitation_accept(*, contact: Contact, password: str):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
     path("review/organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
+    path("review/contacts/<int:pk>/invite/", views.contact_invite, name="invite"),
     path("manage/", views.manage_home, name="manage"),
     path("manage/<slug:slug>/", views.profile_edit, name="profile"),
     path("manage/<slug:slug>/endorsements/", views.endorsements_manage, name="endorsements"),

@@ -25,7 +25,7 @@ from campaign.coalition.forms import (
     ProfileForm,
     SuspendForm,
 )
-from campaign.coalition.models import Application, Decision, Endorsement, Organisation
+from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
 from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions.forms import form_stamp
 from campaign.petitions.models import Petition
@@ -170,7 +170,9 @@ def review_queue(request):
     _organiser(request)
     queue = list(selectors.review_queue())
     rows = [(application, selectors.review_signals(application)) for application in queue]
-    members = Organisation.objects.filter(status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED])
+    members = Organisation.objects.filter(
+        status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED]
+    ).prefetch_related("contacts")
     return render(
         request,
         "coalition/review_queue.html",
@@ -250,6 +252,18 @@ def organisation_suspend(request, slug: str):
                 messages.success(request, _("The organisation is suspended and no longer public."))
         except services.NotAMember:
             messages.error(request, _("Only an approved member can be suspended."))
+    return redirect("coalition:review")
+
+
+@login_required
+@require_POST
+def contact_invite(request, pk: int):
+    _organiser(request)
+    contact = get_object_or_404(Contact, pk=pk)
+    if services.contact_invite(contact=contact):
+        messages.success(request, _("A new invitation is on its way."))
+    else:
+        messages.error(request, _("This contact already has an account, or the organisation is not a member."))
     return redirect("coalition:review")
 
 

@@ -244,3 +244,37 @@ def test_invitation_for_an_address_with_an_account_says_so(client):
     assert "already has an account" in response.content.decode()
     contact.refresh_from_db()
     assert contact.user is None
+
+
+def test_organiser_sends_a_fresh_invitation_that_retires_the_old_one(
+    client, boss, mailoutbox, django_capture_on_commit_callbacks
+):
+    old_url, contact = _invitation_url(boss)
+    html = client.get(reverse("coalition:review")).content.decode()
+    assert reverse("coalition:invite", args=[contact.pk]) in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("coalition:invite", args=[contact.pk]))
+    assert mailoutbox[-1].to == [contact.email]
+    new_url = re.search(r"https?://\S+(/coalition/invitation/\S+/)", mailoutbox[-1].body).group(1)
+    client.logout()
+    assert client.get(old_url).status_code == 400
+    assert client.get(new_url).status_code == 200
+
+
+def test_no_invitation_for_a_contact_with_an_account_or_a_non_member(client, boss, mailoutbox):
+    member = OrganisationFactory()
+    rep_contact = ContactFactory(organisation=member, user=organiser("other-boss@example.org"))
+    pending_contact = ApplicationFactory().contact
+    for contact in (rep_contact, pending_contact):
+        response = client.post(reverse("coalition:invite", args=[contact.pk]), follow=True)
+        assert "already has an account, or the organisation is not a member" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_representative_may_not_send_invitations(client):
+    from tests.coalition.helpers import representative_of
+
+    member = OrganisationFactory()
+    client.force_login(representative_of(member))
+    contact = ContactFactory(organisation=member, user=None)
+    assert client.post(reverse("coalition:invite", args=[contact.pk])).status_code == 403
