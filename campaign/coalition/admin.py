@@ -70,7 +70,8 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(Endorsement)
 class EndorsementAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "petition", "endorsed_at", "withdrawn_at"]
+    list_display = ["organisation", "petition", "endorsed_at", "at_launch", "withdrawn_at"]
+    list_select_related = ["organisation", "petition"]
     list_filter = ["petition"]
     readonly_fields = ["organisation", "petition", "petition_version", "authorised_by", "authorised_user",
                        "endorsed_at"]  # fmt: skip
