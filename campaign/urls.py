@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from campaign.core import views as core_views
+
+# The admin logs in through allauth (rate limits, MFA), never with its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -10,6 +14,7 @@ urlpatterns = [
     path("api/", include("campaign.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("coalition/", include("campaign.coalition.urls")),
 ]
 
 handler404 = "campaign.core.views.page_not_found"

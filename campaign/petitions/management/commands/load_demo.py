@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.coalition.demo import members as coalition_demo
 from campaign.petitions import services
 from campaign.petitions.demo import letter
 from campaign.petitions.forms import CONSENT_TEXT
@@ -60,5 +61,7 @@ class Command(BaseCommand):
             )
             added += made
         transaction.on_commit(lambda: services.counts_reconcile(petition=petition))
+        members, endorsements = coalition_demo.load(petition=petition)
+        self.stdout.write(f"Coalition: {members} demo members and {endorsements} endorsements added.")
         verb = "Created" if created else "Kept"
         self.stdout.write(f"{verb} the demo letter /letters/{petition.slug}/ ({added} demo signatures added).")
