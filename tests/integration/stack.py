@@ -76,6 +76,16 @@ class Visitor:
         tokens = dict(TOKEN_INPUT.findall(self.get(page).body))
         return self.request(action, {**tokens, **fields})
 
+    def login(self, email: str, password: str, totp_secret: str | None = None) -> Response:
+        """Log in through allauth, with the authenticator app's code when asked for it."""
+        response = self.post_form("/accounts/login/", "/accounts/login/", {"login": email, "password": password})
+        step = urllib.parse.urlsplit(response.headers.get("Location", "")).path
+        if totp_secret and response.status == 302 and "2fa" in step:
+            from tests.accounts.helpers import totp_code
+
+            response = self.post_form(step, step, {"code": totp_code(totp_secret)})
+        return response
+
     def prepare_sign(self, slug: str) -> dict:
         tokens = dict(TOKEN_INPUT.findall(self.get(f"/letters/{slug}/").body))
         assert "csrfmiddlewaretoken" in tokens and "stamp" in tokens, "the sign form lost its tokens"
