@@ -20,6 +20,7 @@ from campaign.core.csv import FORMULA_PREFIXES
 from campaign.core.models import OutboxMessage
 from campaign.petitions import services
 from campaign.petitions.models import Signature
+from tests.accounts.helpers import enrol_totp
 from tests.factories import ConfirmedSignatureFactory, PetitionFactory
 from tests.petitions.helpers import old_stamp, sign_data
 from tests.petitions.test_sign_properties import field, form_data
@@ -104,9 +105,16 @@ def test_confirm_and_withdraw_links_property_no_500_and_nothing_changes(client, 
 cell_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=60)
 
 
+@pytest.fixture
+def exporter(admin_client, admin_user):
+    """An organiser with the export permission, who has set up two-factor login."""
+    enrol_totp(admin_user)
+    return admin_client
+
+
 @EXAMPLES
 @given(rows=st.lists(st.tuples(cell_text, cell_text, cell_text), min_size=1, max_size=3))
-def test_export_property_every_cell_is_formula_safe(admin_client, petition, rows):
+def test_export_property_every_cell_is_formula_safe(exporter, petition, rows):
     Signature.objects.filter(petition=petition).delete()
     for n, (name, city, affiliation) in enumerate(rows):
         ConfirmedSignatureFactory(
@@ -117,7 +125,7 @@ def test_export_property_every_cell_is_formula_safe(admin_client, petition, rows
             email=f"cell{n}@example.org",
             email_normalised=f"cell{n}@example.org",
         )
-    response = admin_client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
+    response = exporter.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
     assert response.status_code == 200
     table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(table) == len(rows) + 1
