@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from campaign.articles import api as articles_api
 from campaign.petitions import api as petitions_api
 
 app_name = "api"
@@ -9,4 +10,6 @@ app_name = "api"
 urlpatterns = [
     path("petitions/", petitions_api.petition_list, name="petition-list"),
     path("petitions/<slug:slug>/", petitions_api.petition_detail, name="petition-detail"),
+    path("articles/", articles_api.document_list, name="article-list"),
+    path("articles/<slug:slug>/", articles_api.document_detail, name="article-detail"),
 ]

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "campaign.articles",
 ]
 
 MIDDLEWARE = [

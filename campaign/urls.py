@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
 
 urlpatterns = [
@@ -10,6 +12,8 @@ urlpatterns = [
     path("api/", include("campaign.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("evidence/", include("campaign.articles.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
 ]
 
 handler404 = "campaign.core.views.page_not_found"

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.articles.demo.loader import load_evidence
 from campaign.petitions import services
 from campaign.petitions.demo import letter
 from campaign.petitions.forms import CONSENT_TEXT
@@ -60,5 +61,9 @@ class Command(BaseCommand):
             )
             added += made
         transaction.on_commit(lambda: services.counts_reconcile(petition=petition))
+        loaded = load_evidence(petition=petition)
+        self.stdout.write(
+            f"Evidence library /evidence/: {loaded['documents']} documents and {loaded['citations']} citations added."
+        )
         verb = "Created" if created else "Kept"
         self.stdout.write(f"{verb} the demo letter /letters/{petition.slug}/ ({added} demo signatures added).")

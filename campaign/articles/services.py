@@ -1,0 +1,131 @@
+"""Workflows of the evidence library: normalising links, publishing, keeping the search
+index in step with what editors change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaign.articles.models import Document
+
+EDITORS_GROUP = "Editors"
+EDITOR_MODELS = [
+    "document",
+    "documentdeployment",
+    "deployment",
+    "deploymentevent",
+    "publisher",
+    "entity",
+    "keyfigure",
+    "win",
+    "topic",
+    "technology",
+    "country",
+]
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+class StatusChangeRefused(Exception):
+    """The document is not in a state from which this change is allowed."""
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per link, so the same page cannot enter the library twice:
+    lower-case scheme and host, no default port, no fragment, no tracking parameters,
+    no trailing slash on a path."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and not ((scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)):
+        host = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if path != "/" and path.endswith("/"):
+        path = path.rstrip("/")
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not key.lower().startswith(TRACKING_PARAMETERS)
+        ]
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+# The weights carry the ranking: the title (A) outranks our summary (B), which outranks
+# everything else a reader might search for (C): authors, quote, publisher, entities,
+# topics, technologies and deployments.
+REINDEX_SQL = """
+UPDATE articles_document AS d SET search_vector =
+    setweight(to_tsvector('english', coalesce(d.title, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(d.summary, '')), 'B')
+    || setweight(to_tsvector('english', concat_ws(' ',
+        d.authors, d.quote, d.quote_attribution,
+        (SELECT p.name FROM articles_publisher p WHERE p.id = d.publisher_id),
+        (SELECT string_agg(e.name, ' ') FROM articles_entity e
+            JOIN articles_document_entities x ON x.entity_id = e.id WHERE x.document_id = d.id),
+        (SELECT string_agg(t.name, ' ') FROM articles_topic t
+            JOIN articles_document_topics x ON x.topic_id = t.id WHERE x.document_id = d.id),
+        (SELECT string_agg(t.name, ' ') FROM articles_technology t
+            JOIN articles_document_technologies x ON x.technology_id = t.id WHERE x.document_id = d.id),
+        (SELECT string_agg(y.name, ' ') FROM articles_deployment y
+            JOIN articles_documentdeployment x ON x.deployment_id = y.id WHERE x.document_id = d.id)
+    )), 'C')
+"""
+
+
+def document_reindex(*, document_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the stored search vector of these documents (all when None).
+
+    Called after every edit that changes what a document is found by: the vector spans
+    related tables, so neither a generated column nor a trigger on one table would do.
+    """
+    with connection.cursor() as cursor:
+        if document_ids is None:
+            cursor.execute(REINDEX_SQL)
+        else:
+            ids = list(document_ids)
+            if not ids:
+                return 0
+            cursor.execute(REINDEX_SQL + " WHERE d.id = ANY(%s)", [ids])
+        return cursor.rowcount
+
+
+def document_set_status(*, document: Document, status: str) -> bool:
+    """Move a document along draft → published → withdrawn (or back to draft from
+    published). A conditional UPDATE, so two editors cannot publish it twice; the date
+    it was first added to the library is kept across withdrawals."""
+    allowed_from = {
+        Document.Status.PUBLISHED: [Document.Status.DRAFT, Document.Status.WITHDRAWN],
+        Document.Status.WITHDRAWN: [Document.Status.PUBLISHED, Document.Status.DRAFT],
+        Document.Status.DRAFT: [Document.Status.PUBLISHED],
+    }
+    if status not in allowed_from:
+        raise StatusChangeRefused(status)
+    now = timezone.now()
+    updates = {"status": status, "updated_at": now}
+    if status == Document.Status.PUBLISHED:
+        updates["published_at"] = Coalesce(F("published_at"), Value(now))
+    changed = Document.objects.filter(pk=document.pk, status__in=allowed_from[status]).update(**updates)
+    document.refresh_from_db(fields=["status", "published_at", "updated_at"])
+    return bool(changed)
+
+
+def editors_group_ensure() -> Group:
+    """The Editors group: may add and change everything in the library, delete nothing
+    but citations and links (a public number is never freed by deleting a document)."""
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    codenames = [f"{action}_{model}" for model in EDITOR_MODELS for action in ("add", "change", "view")]
+    codenames += ["delete_documentdeployment", "delete_demandcitation", "delete_deploymentevent", "delete_keyfigure"]
+    codenames += ["add_demandcitation", "change_demandcitation", "view_demandcitation"]
+    permissions = Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    group.permissions.add(*permissions)
+    return group
