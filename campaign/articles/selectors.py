@@ -313,7 +313,7 @@ NAME_SQL = """
     UNION SELECT name FROM articles_deployment UNION SELECT name FROM articles_topic
     UNION SELECT name FROM articles_technology
 """
-OPERATORS = re.compile(r'["()]|(?<!\w)-|\bOR\b')
+OPERATORS = re.compile(r'(?<!\w)-\S+|["()]|\bOR\b')
 
 
 def trigram_available() -> bool:
