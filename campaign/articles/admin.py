@@ -96,17 +96,22 @@ class DocumentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher", "entities"]
     filter_horizontal = ["countries", "topics", "technologies"]
-    readonly_fields = ["number", "status", "published_at", "created_at", "updated_at", "preview", "duplicates"]
+    readonly_fields = ["public_number", "status", "published_at", "created_at", "updated_at", "preview", "duplicates"]
     inlines = [DocumentDeploymentInline, KeyFigureInline, DemandCitationInline]
     actions = ["publish", "withdraw", "back_to_draft"]
     fieldsets = [
-        (None, {"fields": ["number", "status", "title", "slug", "publisher", "authors", "doc_type", "language"]}),
+        (None, {"fields": ["public_number", "status", "title", "slug", "publisher", "authors", "doc_type", "language"]}),
         (_("Dates"), {"fields": ["published_on", "published_precision", "published_at", "created_at", "updated_at"]}),
         (_("Links"), {"fields": ["url", "archive_url", "is_primary_source"]}),
         (_("Our summary"), {"fields": ["summary", "preview", "quote", "quote_attribution"]}),
         (_("Classification"), {"fields": ["countries", "topics", "technologies", "entities"]}),
         (_("Checks"), {"fields": ["duplicates"]}),
     ]
+
+    @admin.display(description=_("public number"))
+    def public_number(self, document: Document):
+        # Drawn from the database sequence on the first save.
+        return document.number if document.pk else _("given on the first save")
 
     @admin.display(description=_("preview"))
     def preview(self, document: Document):
