@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CAMPAIGN_VAR_DIR", BASE_DIR / "var"))
-EMBEDDED_DATABASE_NAME = "campaign"
 
 
 def postgres_url() -> str:
@@ -30,13 +29,11 @@ def postgres_url() -> str:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(VAR_DIR / "postgres", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}';"
-    )
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'campaign';")
     if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {EMBEDDED_DATABASE_NAME};")
+        server.psql("CREATE DATABASE campaign;")
     host = quote(str(socket_dir), safe="")
-    return f"postgres://postgres@{host}/{EMBEDDED_DATABASE_NAME}"
+    return f"postgres://postgres@{host}/campaign"
 
 
 def broker_folders() -> dict[str, str]:

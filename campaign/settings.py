@@ -42,16 +42,13 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noq
 SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random string of at least 32 characters "
-        "when DJANGO_DEBUG is off."
+        "DJANGO_SECRET_KEY must be set to a random string of at least 32 characters when DJANGO_DEBUG is off."
     )
 
 PORT = env_int("PORT", 8000)
 SITE_URL = env("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 ALLOWED_HOSTS = [
-    host.strip()
-    for host in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if host.strip()
+    host.strip() for host in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -175,9 +172,7 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ban Biometric Surveillance <hello@campaign.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 
 # --- Celery --------------------------------------------------------------------------

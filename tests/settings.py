@@ -7,7 +7,7 @@ from pathlib import Path
 # machine never takes the tests' tasks. The worker the tests start inherits it.
 os.environ.setdefault("CAMPAIGN_BROKER_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test-broker"))
 
-from campaign.settings import *  # noqa: E402, F403
+from campaign.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; integration tests switch this off and use a worker.

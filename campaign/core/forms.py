@@ -13,7 +13,7 @@ class AccessibleErrorsMixin:
                 bound = self[name]
                 described = [f"{bound.auto_id}-error"]
                 if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}-help")
+                    described.append(f"{bound.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
 
 

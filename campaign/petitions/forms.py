@@ -55,7 +55,7 @@ class SignatureForm(AccessibleForm):
     )
     country = LazyTypedChoiceField(
         label=_("Country"),
-        choices=[("", _("Choose your country"))] + list(countries),
+        choices=[("", _("Choose your country")), *list(countries)],
     )
     city = forms.CharField(
         label=_("Town or city (optional)"),

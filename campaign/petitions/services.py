@@ -30,7 +30,7 @@ MAIL_ALREADY_SIGNED = "petitions.already_signed"
 MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SIGNED)
 # A person may ask for the mail again, but not flood an inbox with it.
 MAX_MAILS_PER_SIGNATURE = 4
-MIN_MAIL_INTERVAL = timedelta(minutes=5)
+MIN_MAIL_INTERVAL = timedelta(minutes=2)
 CONFIRM_SALT = "petitions.confirm"
 WITHDRAW_SALT = "petitions.withdraw"
 COUNTER_LOCK_NAMESPACE = 7101
@@ -157,9 +157,7 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
             )
             outbox_enqueue(kind=MAIL_CONFIRM, object_id=signature.pk)
     except IntegrityError:
-        existing = Signature.objects.filter(
-            petition=petition, email_normalised=normalise_email(details.email)
-        ).first()
+        existing = Signature.objects.filter(petition=petition, email_normalised=normalise_email(details.email)).first()
         if existing is None:  # some other constraint: a bug, not a second signature
             raise
         signature_remind(signature=existing)
@@ -210,7 +208,8 @@ def _counter_add(*, petition_id: int, country: str, delta: int) -> None:
             f"""
             INSERT INTO {SignatureCounter._meta.db_table} (petition_id, country, shard, count)
             VALUES (%s, %s, %s, %s)
-            ON CONFLICT (petition_id, country, shard) DO UPDATE SET count = {SignatureCounter._meta.db_table}.count + EXCLUDED.count
+            ON CONFLICT (petition_id, country, shard)
+            DO UPDATE SET count = {SignatureCounter._meta.db_table}.count + EXCLUDED.count
             """,  # noqa: S608 - table name from the model, values bound
             [petition_id, str(country or ""), random.randrange(SignatureCounter.SHARDS), delta],  # noqa: S311
         )

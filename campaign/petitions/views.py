@@ -4,8 +4,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.ratelimit import client_ip, hit, keyed_hash
 from campaign.core.emails import normalise_email
+from campaign.core.ratelimit import client_ip, hit, keyed_hash
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
 from campaign.petitions.models import Petition
@@ -101,9 +101,7 @@ def signature_confirm(request, slug: str, token: str):
     try:
         signature = services.signature_from_confirm_token(token, petition=petition)
     except services.InvalidToken:
-        return render(
-            request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400
-        )
+        return render(request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400)
     if signature.withdrawn_at or signature.invalidated_at:
         return render(request, "petitions/signature_withdrawn.html", {"petition": petition}, status=410)
     context = {"petition": petition, "token": token, "withdraw_token": services.withdraw_token(signature)}
@@ -127,9 +125,7 @@ def signature_withdraw(request, slug: str, token: str):
     try:
         signature = services.signature_from_withdraw_token(token, petition=petition)
     except services.InvalidToken:
-        return render(
-            request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400
-        )
+        return render(request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400)
     if signature.withdrawn_at:
         return render(request, "petitions/signature_withdrawn.html", {"petition": petition})
     if request.method == "POST":

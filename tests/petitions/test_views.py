@@ -254,7 +254,7 @@ def test_resend_invalid_address_rerenders(client):
 
 def test_wall_lists_only_public_confirmed_and_escapes_names(client):
     petition = PetitionFactory()
-    public = make_signature(name='Zoë <script>x</script>', email="a@example.org", is_public=True)
+    public = make_signature(name="Zoë <script>x</script>", email="a@example.org", is_public=True)
     Signature.objects.filter(pk=public.pk).update(petition=petition)
     services.signature_confirm(signature=Signature.objects.get(pk=public.pk))
     hidden = services.signature_create(

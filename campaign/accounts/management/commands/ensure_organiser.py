@@ -23,7 +23,5 @@ class Command(BaseCommand):
             user.save()
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         self.stdout.write(f"Organiser login: {email} / {password}")

@@ -33,8 +33,19 @@ class Command(BaseCommand):
         python = sys.executable
         children = [
             subprocess.Popen(
-                [python, "-m", "celery", "-A", "campaign", "worker", "--beat", "--loglevel=INFO",
-                 "--concurrency=2", "--without-mingle", "--without-gossip"],
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "campaign",
+                    "worker",
+                    "--beat",
+                    "--loglevel=INFO",
+                    "--concurrency=2",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
                 env=env,
                 start_new_session=True,
             ),

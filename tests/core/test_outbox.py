@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from campaign.core import services
+from campaign.core.models import OutboxMessage
+from campaign.core.tasks import outbox_send_task
+from campaign.petitions import services as petition_services
+from campaign.petitions.models import Signature
+from tests.factories import PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp.port
+    return smtp
+
+
+def pending_signature(email="amara@example.org"):
+    details = petition_services.SignatureDetails(name="Amara", email=email, country="GB")
+    return petition_services.signature_create(petition=PetitionFactory(), details=details)
+
+
+def message_for(signature):
+    return OutboxMessage.objects.get(object_id=signature.pk)
+
+
+def test_outbox_send_delivers_once_over_smtp(smtp_settings):
+    signature = pending_signature()
+    message = message_for(signature)
+    assert services.outbox_send(message_id=message.pk)
+    assert not services.outbox_send(message_id=message.pk)
+    mails = smtp_settings.wait_for("amara@example.org")
+    assert len(mails) == 1
+    assert "confirm" in mails[0]["Subject"].lower()
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.sent_at and message.attempts == 1
+
+
+def test_outbox_send_skips_a_message_another_worker_holds(mailoutbox):
+    message = message_for(pending_signature())
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
+    assert not services.outbox_send(message_id=message.pk)
+    assert mailoutbox == []
+
+
+def test_outbox_send_reclaims_after_a_dead_workers_claim_expires(mailoutbox):
+    message = message_for(pending_signature())
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert services.outbox_send(message_id=message.pk)
+    assert len(mailoutbox) == 1
+
+
+def test_outbox_send_temporary_refusal_is_deferred_with_backoff(smtp_settings):
+    message = message_for(pending_signature())
+    smtp_settings.reply = "451 4.3.0 Try again later"
+    with pytest.raises(services.MailDeferred) as deferred:
+        services.outbox_send(message_id=message.pk)
+    assert deferred.value.retry_in == timedelta(seconds=30)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.next_attempt_at > timezone.now()
+    assert message.last_error == "SMTPDataError 451"
+    # Not due yet: a second try now does nothing.
+    assert not services.outbox_send(message_id=message.pk)
+    smtp_settings.reply = None
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert services.outbox_send(message_id=message.pk)
+    assert len(smtp_settings.wait_for("amara@example.org")) == 1
+
+
+def test_outbox_send_permanent_refusal_fails_and_flags_signature(smtp_settings):
+    signature = pending_signature()
+    message = message_for(signature)
+    smtp_settings.reply = "550 5.1.1 Mailbox unavailable"
+    assert not services.outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    signature.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert signature.mail_failed_at is not None
+    assert "amara" not in message.last_error
+
+
+def test_outbox_send_server_down_is_deferred(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 1  # nothing listens there
+    message = message_for(pending_signature())
+    with pytest.raises(services.MailDeferred):
+        services.outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING and message.attempts == 1
+
+
+def test_outbox_send_cancels_mail_for_withdrawn_signature(mailoutbox):
+    signature = pending_signature()
+    message = message_for(signature)
+    Signature.objects.filter(pk=signature.pk).update(confirmed_at=timezone.now())
+    assert not services.outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.CANCELLED
+    assert mailoutbox == []
+
+
+def test_broker_down_after_commit_raises_nothing_and_leaves_row_for_sweep(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(outbox_send_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = pending_signature()
+    message = message_for(signature)
+    assert message.queued_at is None
+    monkeypatch.undo()
+    assert services.outbox_sweep() == 1  # eager in unit tests: the sweep sends it
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_sweep_leaves_recently_queued_messages_to_their_task(mailoutbox):
+    pending_signature()
+    assert services.outbox_sweep() == 0
+    assert mailoutbox == []
+
+
+def test_outbox_resend_queues_a_fresh_message(mailoutbox):
+    message = message_for(pending_signature())
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED)
+    with transaction.atomic():
+        again = services.outbox_resend(message_id=message.pk)
+    assert again.pk != message.pk and again.status == OutboxMessage.Status.PENDING

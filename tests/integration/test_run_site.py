@@ -1,0 +1,48 @@
+"""`make run`'s supervisor: serves the site, and SIGINT/SIGTERM leave nothing behind."""
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import BASE_DIR, free_port, wait_until
+
+pytestmark = [pytest.mark.integration]
+
+
+def fetch(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status
+    except OSError:
+        return 0
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_run_site_serves_and_stops_every_child(stop_signal, tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "ORGANISER_PASSWORD": "a-test-password-123"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    log = (tmp_path / "run.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_site"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until(lambda: fetch(f"http://127.0.0.1:{port}/api/petitions/") == 200, timeout=90, what="the site")
+        output = (tmp_path / "run.log").read_text()
+        assert "Organiser login: organiser@example.org / a-test-password-123" in output
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert any("celery" in " ".join(child.cmdline()) for child in children)
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=60) == 0
+        for child in children:
+            assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE, child.cmdline()
+        assert fetch(f"http://127.0.0.1:{port}/") == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -1,0 +1,130 @@
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from campaign.accounts.models import User
+from campaign.petitions import services
+from campaign.petitions.models import Petition, Signature, SignatureExport
+from tests.factories import PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(*permissions: str) -> User:
+    user = User.objects.create_user(email="staff@example.org", password="pw", is_staff=True)
+    for codename in permissions:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def confirmed(petition, **values):
+    details = {"name": "Someone", "email": "someone@example.org", "country": "GB", **values}
+    signature = services.signature_create(petition=petition, details=services.SignatureDetails(**details))
+    services.signature_confirm(signature=signature)
+    return signature
+
+
+def export(client, petition):
+    response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
+    return response, list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_export_streams_counted_signatures_with_formula_safe_cells(client):
+    petition = PetitionFactory()
+    confirmed(petition, name='=HYPERLINK("http://evil")', email="a@example.org", affiliation="@SUM(1)")
+    confirmed(petition, name="Plain Name", email="b@example.org")
+    services.signature_create(
+        petition=petition, details=services.SignatureDetails(name="Pending", email="c@example.org", country="GB")
+    )
+    user = staff("view_petition", "export_signatures")
+    client.force_login(user)
+    response, rows = export(client, petition)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows[0][:2] == ["name", "email"]
+    names = [row[0] for row in rows[1:]]
+    assert names == ['\'=HYPERLINK("http://evil")', "Plain Name"]
+    assert rows[1][4] == "'@SUM(1)"
+    assert SignatureExport.objects.get().exported_by == user
+
+
+def test_export_refused_without_permission(client):
+    petition = PetitionFactory()
+    client.force_login(staff("view_petition"))
+    response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
+    assert response.status_code == 403
+    assert not SignatureExport.objects.exists()
+
+
+def test_export_refused_to_anonymous(client):
+    petition = PetitionFactory()
+    response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
+    assert response.status_code == 302
+
+
+def test_admin_invalidate_action_lowers_count(client):
+    petition = PetitionFactory()
+    signature = confirmed(petition)
+    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    response = client.post(
+        reverse("admin:petitions_signature_changelist"),
+        {"action": "invalidate", "_selected_action": [signature.pk]},
+    )
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.invalidated_at is not None
+    assert not Signature.objects.counted().exists()
+
+
+def test_admin_saving_open_letter_text_bumps_version(client):
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    services.petition_record_version(petition=petition)
+    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    url = reverse("admin:petitions_petition_change", args=[petition.pk])
+    demand = petition.demands.get()
+    data = {
+        "kind": petition.kind,
+        "title": "A new title",
+        "slug": petition.slug,
+        "status": "open",
+        "language": "en",
+        "addressee": "Parliament",
+        "goal": 100,
+        "summary": "s",
+        "body": "b",
+        "opens_at_0": "",
+        "opens_at_1": "",
+        "closes_at_0": "",
+        "closes_at_1": "",
+        "demands-TOTAL_FORMS": 1,
+        "demands-INITIAL_FORMS": 1,
+        "demands-MIN_NUM_FORMS": 0,
+        "demands-MAX_NUM_FORMS": 1000,
+        "demands-0-id": demand.pk,
+        "demands-0-petition": petition.pk,
+        "demands-0-position": 1,
+        "demands-0-text": demand.text,
+        "versions-TOTAL_FORMS": 0,
+        "versions-INITIAL_FORMS": 0,
+        "versions-MIN_NUM_FORMS": 0,
+        "versions-MAX_NUM_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors or [
+        formset.formset.errors for formset in response.context["inline_admin_formsets"]
+    ]
+    petition.refresh_from_db()
+    assert petition.version == 2
+    assert petition.versions.get(number=2).title == "A new title"
+
+
+def test_admin_signature_search_and_filters_render(client):
+    petition = PetitionFactory()
+    confirmed(petition)
+    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    response = client.get(reverse("admin:petitions_signature_changelist") + "?q=someone&confirmed_at__isempty=0")
+    assert response.status_code == 200
+    assert "someone@example.org" in response.content.decode()
