@@ -100,7 +100,10 @@ class DocumentAdmin(admin.ModelAdmin):
     inlines = [DocumentDeploymentInline, KeyFigureInline, DemandCitationInline]
     actions = ["publish", "withdraw", "back_to_draft"]
     fieldsets = [
-        (None, {"fields": ["public_number", "status", "title", "slug", "publisher", "authors", "doc_type", "language"]}),
+        (
+            None,
+            {"fields": ["public_number", "status", "title", "slug", "publisher", "authors", "doc_type", "language"]},
+        ),
         (_("Dates"), {"fields": ["published_on", "published_precision", "published_at", "created_at", "updated_at"]}),
         (_("Links"), {"fields": ["url", "archive_url", "is_primary_source"]}),
         (_("Our summary"), {"fields": ["summary", "preview", "quote", "quote_attribution"]}),

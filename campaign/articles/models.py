@@ -230,6 +230,11 @@ class Document(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("added to the library"), null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Copies of the many-to-many ids, rebuilt with the search vector: facets count and
+    # filter on one table instead of joining three (see services.document_reindex).
+    topic_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    technology_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    country_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -247,6 +252,9 @@ class Document(TimeStampedModel):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="document_search_idx"),
+            GinIndex(fields=["topic_ids"], name="document_topics_idx"),
+            GinIndex(fields=["technology_ids"], name="document_technologies_idx"),
+            GinIndex(fields=["country_ids"], name="document_countries_idx"),
             models.Index(fields=["status", "-published_on", "-number"], name="document_list_idx"),
             models.Index(fields=["status", "-published_at"], name="document_added_idx"),
         ]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     F,
     FloatField,
     IntegerField,
@@ -22,7 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -44,6 +47,8 @@ from campaign.articles.models import (
 from campaign.core.text import render_markdown
 
 SEARCH_CONFIG = "english"
+VERSION_KEY = "articles:version"
+COUNT_CACHE_SECONDS = 600
 PAGE_SIZE = 20
 FACET_LIMIT = 15
 HIGHLIGHT_START = "\x02"
@@ -58,34 +63,59 @@ def search_query(text: str) -> SearchQuery:
 # --- Filtering ---------------------------------------------------------------------------
 
 
-def _facet_condition(name: str, values: tuple) -> Q | Exists:
-    if name == "topic":
-        return Exists(Document.topics.through.objects.filter(document_id=OuterRef("pk"), topic__slug__in=values))
-    if name == "technology":
-        return Exists(
-            Document.technologies.through.objects.filter(document_id=OuterRef("pk"), technology__slug__in=values)
-        )
-    if name == "country":
-        return Exists(Document.countries.through.objects.filter(document_id=OuterRef("pk"), country__code__in=values))
-    if name == "type":
-        return Q(doc_type__in=values)
-    if name == "publisher":
-        return Q(publisher__slug__in=values)
-    if name == "year":
-        return Q(published_on__year__in=values)
-    raise ValueError(name)
+@dataclass(frozen=True)
+class ResolvedFilters:
+    """The query's slugs and codes turned into ids, once per request."""
+
+    topic: tuple[int, ...]
+    technology: tuple[int, ...]
+    country: tuple[int, ...]
+    publisher: tuple[int, ...]
 
 
-def filtered_documents(query: LibraryQuery, *, skip: str | None = None) -> QuerySet[Document]:
+def _resolve(query: LibraryQuery) -> ResolvedFilters:
+    def ids(model, field: str, values: tuple) -> tuple[int, ...]:
+        if not values:
+            return ()
+        # An unknown value matches nothing, rather than being dropped (which would widen).
+        return tuple(model.objects.filter(**{f"{field}__in": values}).values_list("pk", flat=True)) or (0,)
+
+    return ResolvedFilters(
+        topic=ids(Topic, "slug", query.topic),
+        technology=ids(Technology, "slug", query.technology),
+        country=ids(Country, "code", query.country),
+        publisher=ids(Publisher, "slug", query.publisher),
+    )
+
+
+def _year_condition(years: tuple[int, ...]) -> Q:
+    condition = Q()
+    for year in years:
+        condition |= Q(published_on__gte=date(year, 1, 1), published_on__lt=date(year + 1, 1, 1))
+    return condition
+
+
+def filtered_documents(
+    query: LibraryQuery, *, skip: str | None = None, resolved: ResolvedFilters | None = None
+) -> QuerySet[Document]:
     """Published documents matching the search and every selected facet but `skip`.
     Values within one facet widen (either topic); facets narrow each other."""
+    resolved = resolved or _resolve(query)
     documents = Document.objects.published()
     if query.q:
         documents = documents.filter(search_vector=search_query(query.q))
-    for name in ("topic", "technology", "country", "type", "publisher", "year"):
-        values = getattr(query, name)
-        if values and name != skip:
-            documents = documents.filter(_facet_condition(name, values))
+    if query.topic and skip != "topic":
+        documents = documents.filter(topic_ids__overlap=list(resolved.topic))
+    if query.technology and skip != "technology":
+        documents = documents.filter(technology_ids__overlap=list(resolved.technology))
+    if query.country and skip != "country":
+        documents = documents.filter(country_ids__overlap=list(resolved.country))
+    if query.type and skip != "type":
+        documents = documents.filter(doc_type__in=query.type)
+    if query.publisher and skip != "publisher":
+        documents = documents.filter(publisher_id__in=resolved.publisher)
+    if query.year and skip != "year":
+        documents = documents.filter(_year_condition(query.year))
     if query.primary and skip != "primary":
         documents = documents.filter(is_primary_source=True)
     return documents
@@ -125,13 +155,70 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
+@dataclass
+class FacetCounts:
+    facets: list[Facet]
+    primary: int
+
+
+FACET_KEYS = ("topic", "technology", "country", "type", "publisher", "year", "primary")
+# Each facet is counted over the documents that pass every *other* selected facet.
+FACET_SELECTS = {
+    "topic": "SELECT 'topic', v::text, count(*) FROM base, unnest(topic_ids) v WHERE {others} GROUP BY v",
+    "technology": (
+        "SELECT 'technology', v::text, count(*) FROM base, unnest(technology_ids) v WHERE {others} GROUP BY v"
+    ),
+    "country": "SELECT 'country', v::text, count(*) FROM base, unnest(country_ids) v WHERE {others} GROUP BY v",
+    "type": "SELECT 'type', doc_type, count(*) FROM base WHERE {others} GROUP BY doc_type",
+    "publisher": "SELECT 'publisher', publisher_id::text, count(*) FROM base WHERE {others} GROUP BY publisher_id",
+    "year": "SELECT 'year', year::text, count(*) FROM base WHERE year IS NOT NULL AND {others} GROUP BY year",
+    "primary": "SELECT 'primary', '', count(*) FROM base WHERE is_primary_source AND {others}",
+}
+
+
+def _facet_sql(query: LibraryQuery, resolved: ResolvedFilters) -> tuple[str, list]:
+    """One statement: scan the matching documents once into a CTE that carries, for each
+    facet, whether the row passes that facet's selection; then count every facet from it."""
+    flags: list[str] = []
+    params: list = []
+    conditions = {
+        "topic": ("topic_ids && %s::bigint[]", [list(resolved.topic)]) if query.topic else None,
+        "technology": ("technology_ids && %s::bigint[]", [list(resolved.technology)]) if query.technology else None,
+        "country": ("country_ids && %s::bigint[]", [list(resolved.country)]) if query.country else None,
+        "type": ("doc_type = ANY(%s)", [list(query.type)]) if query.type else None,
+        "publisher": ("publisher_id = ANY(%s)", [list(resolved.publisher)]) if query.publisher else None,
+        "year": ("extract(year FROM published_on)::int = ANY(%s)", [list(query.year)]) if query.year else None,
+        "primary": ("is_primary_source", []) if query.primary else None,
+    }
+    for key in FACET_KEYS:
+        condition = conditions[key]
+        flags.append(f"({condition[0] if condition else 'TRUE'}) AS ok_{key}")
+        params.extend(condition[1] if condition else [])
+    where = "status = 'published'"
+    if query.q:
+        where += " AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s)"
+        params.extend([SEARCH_CONFIG, query.q])
+    # Built from constant fragments only; every value travels as a parameter.
+    columns = ", ".join(flags)
+    base = (
+        "WITH base AS MATERIALIZED (SELECT topic_ids, technology_ids, country_ids, doc_type, publisher_id, "  # noqa: S608
+        f"is_primary_source, extract(year FROM published_on)::int AS year, {columns} "
+        f"FROM articles_document WHERE {where}) "
+    )
+    selects = [
+        FACET_SELECTS[key].format(others=" AND ".join(f"ok_{other}" for other in FACET_KEYS if other != key))
+        for key in FACET_KEYS
+    ]
+    return base + " UNION ALL ".join(selects), params
+
+
 def _options(query: LibraryQuery, key: str, counts: dict, labels: dict, *, keep_order: bool = False) -> list:
-    selected = set(getattr(query, key))
+    selected = list(getattr(query, key))
     wanted = [value for value, count in counts.items() if count > 0]
     if not keep_order:
         wanted.sort(key=lambda value: (-counts[value], str(labels.get(value, value)).lower()))
     shown = wanted[:FACET_LIMIT] + [value for value in wanted[FACET_LIMIT:] if value in selected]
-    shown += [value for value in selected if value not in counts or counts[value] == 0]
+    shown += [value for value in selected if value not in shown]
     return [
         FacetOption(
             value=str(value),
@@ -144,123 +231,91 @@ def _options(query: LibraryQuery, key: str, counts: dict, labels: dict, *, keep_
     ]
 
 
-def _through_counts(through, column: str, documents: QuerySet) -> dict[int, int]:
-    rows = (
-        through.objects.filter(document__in=documents.values("pk"))
-        .values(column)
-        .annotate(n=Count("*"))
-        .values_list(column, "n")
-    )
-    return dict(rows)
+def library_version() -> str:
+    """Changes whenever a document is indexed or changes status, so cached counts are
+    never older than the data they count."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = library_version_bump()
+    return version
 
 
-def library_facets(query: LibraryQuery) -> list[Facet]:
+def library_version_bump() -> str:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def _cache_key(kind: str, query: LibraryQuery) -> str:
+    digest = hashlib.sha256(urlencode(query.replace(sort="", page=1).params()).encode()).hexdigest()[:32]
+    return f"articles:{kind}:{library_version()}:{digest}"
+
+
+def result_count(query: LibraryQuery) -> int:
+    key = _cache_key("count", query)
+    count = cache.get(key)
+    if count is None:
+        count = filtered_documents(query).count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
+def library_facet_counts(query: LibraryQuery) -> FacetCounts:
     """Every facet's counts with all the other selected facets applied, so a count says
-    how many results ticking that box would add."""
-    facets = []
+    how many results ticking that box would give; and the primary-source count.
+    Cached per query until the library changes."""
+    key = _cache_key("facets", query)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _library_facet_counts(query)
+        cache.set(key, counts, COUNT_CACHE_SECONDS)
+    return counts
 
-    topic_counts = _through_counts(Document.topics.through, "topic_id", filtered_documents(query, skip="topic"))
-    topics = {t.pk: t for t in Topic.objects.filter(Q(pk__in=topic_counts) | Q(slug__in=query.topic))}
-    facets.append(
-        Facet(
-            "topic",
-            _("Topic"),
-            _options(
-                query,
-                "topic",
-                {topics[pk].slug: n for pk, n in topic_counts.items() if pk in topics},
-                {t.slug: t.name for t in topics.values()},
-            ),
+
+def _library_facet_counts(query: LibraryQuery) -> FacetCounts:
+    resolved = _resolve(query)
+    sql, params = _facet_sql(query, resolved)
+    raw: dict[str, dict[str, int]] = {key: {} for key in FACET_KEYS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for key, value, count in cursor.fetchall():
+            raw[key][value] = count
+
+    def by_pk(model, key: str, slug_of, selected_field: str):
+        counts = {int(pk): n for pk, n in raw[key].items()}
+        top = sorted(counts, key=lambda pk: -counts[pk])[: FACET_LIMIT * 2]
+        rows = model.objects.filter(Q(pk__in=top) | Q(**{f"{selected_field}__in": getattr(query, key)}))
+        return (
+            {slug_of(row): counts.get(row.pk, 0) for row in rows},
+            {slug_of(row): str(row) for row in rows},
         )
-    )
 
-    tech_counts = _through_counts(
-        Document.technologies.through, "technology_id", filtered_documents(query, skip="technology")
-    )
-    techs = {t.pk: t for t in Technology.objects.filter(Q(pk__in=tech_counts) | Q(slug__in=query.technology))}
-    facets.append(
-        Facet(
-            "technology",
-            _("Technology"),
-            _options(
-                query,
-                "technology",
-                {techs[pk].slug: n for pk, n in tech_counts.items() if pk in techs},
-                {t.slug: t.name for t in techs.values()},
-            ),
-        )
-    )
-
-    country_counts = _through_counts(
-        Document.countries.through, "country_id", filtered_documents(query, skip="country")
-    )
-    countries = {c.pk: c for c in Country.objects.filter(Q(pk__in=country_counts) | Q(code__in=query.country))}
-    facets.append(
-        Facet(
-            "country",
-            _("Country"),
-            _options(
-                query,
-                "country",
-                {countries[pk].code.code: n for pk, n in country_counts.items() if pk in countries},
-                {c.code.code: c.name for c in countries.values()},
-            ),
-        )
-    )
-
-    type_counts = dict(
-        filtered_documents(query, skip="type")
-        .order_by()
-        .values("doc_type")
-        .annotate(n=Count("pk"))
-        .values_list("doc_type", "n")
-    )
-    facets.append(Facet("type", _("Document type"), _options(query, "type", type_counts, dict(Document.Type.choices))))
-
-    publisher_counts = dict(
-        filtered_documents(query, skip="publisher")
-        .order_by()
-        .values("publisher_id")
-        .annotate(n=Count("pk"))
-        .values_list("publisher_id", "n")
-    )
-    top = sorted(publisher_counts, key=lambda pk: -publisher_counts[pk])[: FACET_LIMIT * 2]
-    publishers = {p.pk: p for p in Publisher.objects.filter(Q(pk__in=top) | Q(slug__in=query.publisher))}
-    facets.append(
-        Facet(
-            "publisher",
-            _("Publisher"),
-            _options(
-                query,
-                "publisher",
-                {publishers[pk].slug: publisher_counts.get(pk, 0) for pk in publishers},
-                {p.slug: p.name for p in publishers.values()},
-            ),
-        )
-    )
-
-    year_rows = (
-        filtered_documents(query, skip="year")
-        .exclude(published_on__isnull=True)
-        .order_by()
-        .annotate(y=ExtractYear("published_on"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .values_list("y", "n")
-    )
-    year_counts = dict(sorted(year_rows, reverse=True))
-    facets.append(
+    topic_counts, topic_labels = by_pk(Topic, "topic", lambda row: row.slug, "slug")
+    tech_counts, tech_labels = by_pk(Technology, "technology", lambda row: row.slug, "slug")
+    country_counts, country_labels = by_pk(Country, "country", lambda row: row.code.code, "code")
+    publisher_counts, publisher_labels = by_pk(Publisher, "publisher", lambda row: row.slug, "slug")
+    year_counts = dict(sorted(((int(year), n) for year, n in raw["year"].items()), reverse=True))
+    facets = [
+        Facet("topic", _("Topic"), _options(query, "topic", topic_counts, topic_labels)),
+        Facet("technology", _("Technology"), _options(query, "technology", tech_counts, tech_labels)),
+        Facet("country", _("Country"), _options(query, "country", country_counts, country_labels)),
+        Facet("type", _("Document type"), _options(query, "type", raw["type"], dict(Document.Type.choices))),
+        Facet("publisher", _("Publisher"), _options(query, "publisher", publisher_counts, publisher_labels)),
         Facet(
             "year",
             _("Year published"),
             _options(query, "year", year_counts, {year: str(year) for year in year_counts}, keep_order=True),
-        )
-    )
-    return facets
+        ),
+    ]
+    return FacetCounts(facets=facets, primary=raw["primary"].get("", 0))
+
+
+def library_facets(query: LibraryQuery) -> list[Facet]:
+    return library_facet_counts(query).facets
 
 
 def primary_count(query: LibraryQuery) -> int:
-    return filtered_documents(query, skip="primary").filter(is_primary_source=True).count()
+    return library_facet_counts(query).primary
 
 
 # --- Snippets ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -78,12 +78,16 @@ UPDATE articles_document AS d SET search_vector =
             JOIN articles_document_technologies x ON x.technology_id = t.id WHERE x.document_id = d.id),
         (SELECT string_agg(y.name, ' ') FROM articles_deployment y
             JOIN articles_documentdeployment x ON x.deployment_id = y.id WHERE x.document_id = d.id)
-    )), 'C')
+    )), 'C'),
+    topic_ids = ARRAY(SELECT x.topic_id FROM articles_document_topics x WHERE x.document_id = d.id ORDER BY 1),
+    technology_ids = ARRAY(
+        SELECT x.technology_id FROM articles_document_technologies x WHERE x.document_id = d.id ORDER BY 1),
+    country_ids = ARRAY(SELECT x.country_id FROM articles_document_countries x WHERE x.document_id = d.id ORDER BY 1)
 """
 
 
 def document_reindex(*, document_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the stored search vector of these documents (all when None).
+    """Rebuild the stored search vector and facet ids of these documents (all when None).
 
     Called after every edit that changes what a document is found by: the vector spans
     related tables, so neither a generated column nor a trigger on one table would do.
@@ -96,7 +100,19 @@ def document_reindex(*, document_ids: Iterable[int] | None = None) -> int:
             if not ids:
                 return 0
             cursor.execute(REINDEX_SQL + " WHERE d.id = ANY(%s)", [ids])
-        return cursor.rowcount
+        changed = cursor.rowcount
+    _library_changed()
+    return changed
+
+
+def _library_changed() -> None:
+    """Cached counts are keyed on the library's version: a new version retires them all.
+    Bumped now (within this transaction for the database cache) and again after commit,
+    so a reader who counted the old data in between cannot leave stale counts behind."""
+    from campaign.articles.selectors import library_version_bump
+
+    library_version_bump()
+    transaction.on_commit(library_version_bump)
 
 
 def document_set_status(*, document: Document, status: str) -> bool:
@@ -115,6 +131,8 @@ def document_set_status(*, document: Document, status: str) -> bool:
     if status == Document.Status.PUBLISHED:
         updates["published_at"] = Coalesce(F("published_at"), Value(now))
     changed = Document.objects.filter(pk=document.pk, status__in=allowed_from[status]).update(**updates)
+    if changed:
+        _library_changed()
     document.refresh_from_db(fields=["status", "published_at", "updated_at"])
     return bool(changed)
 

@@ -29,7 +29,9 @@ def _paginate(request, queryset, page_number: int):
 @require_GET
 def library(request):
     query = parse_library_query(request.GET)
-    page = _paginate(request, selectors.library_results(query), query.page)
+    paginator = Paginator(selectors.library_results(query), selectors.PAGE_SIZE)
+    paginator.count = selectors.result_count(query)  # cached until the library changes
+    page = paginator.get_page(query.page)
     documents = list(page.object_list)
     prefetch_related_objects(documents, "topics", "countries")
     snippets = selectors.snippets(documents, query.q)
@@ -41,12 +43,13 @@ def library(request):
         for name in FACET_PARAMETERS
         for value in getattr(query, name)
     ]
+    facet_counts = selectors.library_facet_counts(query)
     context = {
         "query": query,
         "page": page,
         "documents": documents,
-        "facets": selectors.library_facets(query),
-        "primary_count": selectors.primary_count(query),
+        "facets": facet_counts.facets,
+        "primary_count": facet_counts.primary,
         "primary_toggle": query.replace(primary=not query.primary, page=1).querystring(),
         "active_filters": active,
         "suggestions": [(name, query.replace(q=f'"{name}"', page=1).querystring()) for name in suggestions],

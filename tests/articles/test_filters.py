@@ -96,3 +96,12 @@ def test_sorting_by_date_added_and_published(library):
     Document.objects.filter(slug="a").update(published_at=date(2030, 1, 1))
     newest_added = list(selectors.library_results(q("sort=added")).values_list("slug", flat=True))
     assert newest_added[0] == "a"
+
+
+def test_cached_facet_counts_follow_changes_to_the_library(library):
+    before = counts(selectors.library_facets(q("")), "country")
+    assert before == {"GB": 2, "US": 2}
+    assert selectors.result_count(q("country=GB")) == 2
+    DocumentFactory(slug="e", countries=[CountryFactory(code="GB")])
+    assert counts(selectors.library_facets(q("")), "country") == {"GB": 3, "US": 2}
+    assert selectors.result_count(q("country=GB")) == 3
