@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from campaign.articles import selectors
-from campaign.articles.forms import LibraryQuery, Sort, parse_library_query
+from campaign.articles.forms import FACET_PARAMETERS, LibraryQuery, Sort, parse_library_query
 from campaign.core.links import absolute_url
 from campaign.core.text import render_markdown
 
@@ -27,9 +27,15 @@ class LibraryRssFeed(Feed):
         return query.replace(sort=Sort.ADDED, page=1)
 
     def title(self, query: LibraryQuery) -> str:
-        if query.is_filtered:
-            return str(_("Evidence library: %(filters)s")) % {"filters": query.querystring(sort="") or "all"}
-        return str(_("Evidence library: all documents"))
+        if not query.is_filtered:
+            return str(_("Evidence library: all documents"))
+        parts = [f"“{query.q}”"] if query.q else []
+        parts += [
+            f"{name}: {', '.join(map(str, getattr(query, name)))}" for name in FACET_PARAMETERS if getattr(query, name)
+        ]
+        if query.primary:
+            parts.append(str(_("primary sources")))
+        return str(_("Evidence library: %(filters)s")) % {"filters": "; ".join(parts)}
 
     def link(self, query: LibraryQuery) -> str:
         querystring = query.querystring(sort="")
