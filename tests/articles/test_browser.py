@@ -15,12 +15,24 @@ def test_reader_searches_narrows_by_two_facets_opens_an_item_and_copies_its_cita
     settings.SITE_URL = live_server.url
     police, borders = TopicFactory(slug="police", name="Policing"), TopicFactory(slug="borders", name="Borders")
     gb, us = CountryFactory(code="GB"), CountryFactory(code="US")
-    DocumentFactory(slug="target", title="Fingerprint scanners at the roadside", summary="Street fingerprint checks.",
-                    topics=[police], countries=[gb], authors="Ada Lovelace")
-    DocumentFactory(slug="wrong-country", title="Fingerprint checks abroad", summary="Fingerprint.",
-                    topics=[police], countries=[us])
-    DocumentFactory(slug="wrong-topic", title="Fingerprint records at borders", summary="Fingerprint.",
-                    topics=[borders], countries=[gb])
+    DocumentFactory(
+        slug="target",
+        title="Fingerprint scanners at the roadside",
+        summary="Street fingerprint checks.",
+        topics=[police],
+        countries=[gb],
+        authors="Ada Lovelace",
+    )
+    DocumentFactory(
+        slug="wrong-country", title="Fingerprint checks abroad", summary="Fingerprint.", topics=[police], countries=[us]
+    )
+    DocumentFactory(
+        slug="wrong-topic",
+        title="Fingerprint records at borders",
+        summary="Fingerprint.",
+        topics=[borders],
+        countries=[gb],
+    )
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
 
     page.goto(f"{live_server.url}/evidence/")

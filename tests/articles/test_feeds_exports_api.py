@@ -33,11 +33,15 @@ def library():
     DocumentFactory(slug="other", title="Other matters")
     DocumentFactory(
         slug="formula",
-        title="=HYPERLINK(\"http://evil.example\",\"click\")",
+        title='=HYPERLINK("http://evil.example","click")',
         summary="+SUM(A1:A9) and <script>x</script>",
         authors="@admin; -minus",
         topics=[police],
     )
+
+
+def parse_feed(content: bytes) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 - our own feed, parsed in a test
 
 
 def body(response) -> str:
@@ -46,7 +50,7 @@ def body(response) -> str:
 
 def test_rss_feed_parses_and_follows_the_filter(client, library):
     response = client.get(reverse("articles:feed-rss"), {"topic": "police", "q": "scanners"})
-    root = ET.fromstring(response.content)
+    root = parse_feed(response.content)
     titles = [item.findtext("title") for item in root.iter("item")]
     assert titles == ["Police scanners"]
     assert "topic=police" in root.find("channel").findtext("link")
@@ -54,7 +58,7 @@ def test_rss_feed_parses_and_follows_the_filter(client, library):
 
 def test_atom_feed_parses_and_lists_everything_unfiltered(client, library):
     response = client.get(reverse("articles:feed-atom"))
-    root = ET.fromstring(response.content)
+    root = parse_feed(response.content)
     assert len(root.findall(f"{ATOM}entry")) == 3
     summaries = [entry.findtext(f"{ATOM}summary") for entry in root.findall(f"{ATOM}entry")]
     assert all("<script>" not in summary for summary in summaries)
@@ -63,7 +67,7 @@ def test_atom_feed_parses_and_lists_everything_unfiltered(client, library):
 def test_feed_ignores_bad_filters_rather_than_failing(client, library):
     response = client.get(reverse("articles:feed-rss"), {"year": "abc"})
     assert response.status_code == 200
-    ET.fromstring(response.content)
+    parse_feed(response.content)
 
 
 def test_csv_export_round_trips_the_whole_filtered_result(client, library, settings):

@@ -27,12 +27,25 @@ def library():
     liberty = PublisherFactory(slug="liberty", name="Liberty")
     guardian = PublisherFactory(slug="guardian", name="The Guardian")
     DocumentFactory(slug="a", topics=[police], countries=[gb], publisher=liberty, published_on=date(2020, 1, 1))
-    DocumentFactory(slug="b", topics=[police, borders], countries=[gb], publisher=guardian,
-                    published_on=date(2021, 1, 1), doc_type=Document.Type.NGO, is_primary_source=True)
+    DocumentFactory(
+        slug="b",
+        topics=[police, borders],
+        countries=[gb],
+        publisher=guardian,
+        published_on=date(2021, 1, 1),
+        doc_type=Document.Type.NGO,
+        is_primary_source=True,
+    )
     DocumentFactory(slug="c", topics=[borders], countries=[us], publisher=guardian, published_on=date(2021, 5, 5))
     DocumentFactory(slug="d", topics=[police], countries=[us], publisher=liberty, published_on=date(2021, 7, 7))
-    DocumentFactory(slug="draft", topics=[police], countries=[gb], publisher=liberty,
-                    status=Document.Status.DRAFT, published_at=None)
+    DocumentFactory(
+        slug="draft",
+        topics=[police],
+        countries=[gb],
+        publisher=liberty,
+        status=Document.Status.DRAFT,
+        published_at=None,
+    )
 
 
 def slugs(query):

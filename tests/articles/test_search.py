@@ -23,8 +23,12 @@ def search(text: str) -> list[str]:
 
 
 def test_title_match_outranks_summary_match_outranks_publisher_match():
-    DocumentFactory(slug="in-publisher", title="Annual review", summary="Nothing here.",
-                    publisher=PublisherFactory(name="Smartwatch Monitor Weekly"))
+    DocumentFactory(
+        slug="in-publisher",
+        title="Annual review",
+        summary="Nothing here.",
+        publisher=PublisherFactory(name="Smartwatch Monitor Weekly"),
+    )
     DocumentFactory(slug="in-summary", title="Home Office plans", summary="Migrants must wear a smartwatch.")
     DocumentFactory(slug="in-title", title="The smartwatch scheme", summary="Plans for tagging.")
     assert search("smartwatch") == ["in-title", "in-summary", "in-publisher"]

@@ -52,8 +52,8 @@ def test_library_page_reports_bad_filters_without_failing(client):
 
 def test_library_page_links_feeds_and_exports_with_the_same_query(client):
     body = client.get(reverse("articles:list"), {"q": "face", "country": "gb"}).content.decode()
-    assert f'{reverse("articles:feed-rss")}?q=face&amp;country=GB' in body
-    assert f'{reverse("articles:export-csv")}?q=face&amp;country=GB' in body
+    assert f"{reverse('articles:feed-rss')}?q=face&amp;country=GB" in body
+    assert f"{reverse('articles:export-csv')}?q=face&amp;country=GB" in body
 
 
 def test_library_page_offers_did_you_mean(client):
