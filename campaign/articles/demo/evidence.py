@@ -350,7 +350,7 @@ DEPLOYMENTS = [
         "slug": "home-office-facial-recognition-smartwatches",
         "name": "Face-scanning smartwatches for people under immigration control",
         "deployer": "home-office",
-        "vendors": ["buddi-limited", "ministry-of-justice"],
+        "vendors": ["buddi-limited"],
         "technologies": ["facial-recognition", "electronic-monitoring"],
         "affected": ["foreign national offenders", "people subject to immigration control"],
         "place": "United Kingdom",
