@@ -18,6 +18,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment.pop("DJANGO_SECRET_KEY", None)
+    # Set by the browser fixture for Playwright's event loop; never part of a deployment.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
