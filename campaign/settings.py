@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "campaign.coalition",
+    "allauth.mfa",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "campaign.articles",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "campaign.accounts.middleware.RequireMFAMiddleware",
 ]
 
 # --- Templates -----------------------------------------------------------------------
@@ -204,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.petitions.tasks.counts_reconcile_task",
         "schedule": timedelta(minutes=15),
     },
+    "applications-purge": {
+        "task": "campaign.coalition.tasks.applications_purge_task",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Campaign rules ------------------------------------------------------------------
@@ -216,6 +223,8 @@ SIGN_RATE_PER_ADDRESS_PER_HOUR = env_int("SIGN_RATE_PER_ADDRESS_PER_HOUR", 5)
 # Proxies in front of the site that append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PRIVACY_CONSENT_VERSION = "2026-11-1"
+COALITION_APPLY_RATE_PER_IP_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_IP_PER_HOUR", 10)
+COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR", 3)
 
 # --- allauth -------------------------------------------------------------------------
 
@@ -228,8 +237,22 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# allauth's rate limits (its defaults, plus this stricter one for failed logins) keep
+# their counters in the default cache, which every web worker shares (see Cache above).
+# Wrong MFA codes count as failed logins too.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
+# MFA (TOTP with recovery codes) is required for roles that see personal data or admit
+# members: campaign.accounts.middleware walks them through setting it up.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Ban Biometric Surveillance")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Security ------------------------------------------------------------------------
 

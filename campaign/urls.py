@@ -1,9 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
+
+# The admin logs in through allauth (rate limits, MFA), never with its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("evidence/", include("campaign.articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
+    path("coalition/", include("campaign.coalition.urls")),
 ]
 
 handler404 = "campaign.core.views.page_not_found"

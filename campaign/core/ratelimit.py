@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from campaign.core.emails import normalise_email
+
 
 def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, unless a known number of trusted proxies sits in front of us.
@@ -48,3 +50,11 @@ def hit(scope: str, identity: str, limit: int, window_seconds: int = 3600) -> bo
         cache.add(key, 1, timeout=window_seconds + 60)
         return True
     return count <= limit
+
+
+def request_within_limits(request: HttpRequest, *, scope: str, email: str, per_ip: int, per_address: int) -> bool:
+    """Count one submission of a public form against its client and its address; False
+    once either is over its hourly limit. Both are counted, so neither can be probed."""
+    ip_ok = hit(f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip)
+    address_ok = hit(f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address)
+    return ip_ok and address_ok

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from campaign.coalition.selectors import endorsement_counts
 from campaign.core.links import absolute_url
 from campaign.petitions import selectors
 from campaign.petitions.models import Petition
@@ -13,7 +14,7 @@ from campaign.petitions.models import Petition
 CACHE_SECONDS = 10
 
 
-def _serialise(petition: Petition) -> dict:
+def _serialise(petition: Petition, organisations: int) -> dict:
     return {
         "slug": petition.slug,
         "title": petition.title,
@@ -21,14 +22,16 @@ def _serialise(petition: Petition) -> dict:
         "signature_count": selectors.signature_count(petition),
         "goal": petition.goal,
         "status": petition.status,
+        "organisations": organisations,
     }
 
 
 @require_GET
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def petition_list(request):
-    petitions = Petition.objects.public().order_by("-created_at")
-    return JsonResponse({"results": [_serialise(petition) for petition in petitions]})
+    petitions = list(Petition.objects.public().order_by("-created_at"))
+    organisations = endorsement_counts([petition.pk for petition in petitions])
+    return JsonResponse({"results": [_serialise(p, organisations.get(p.pk, 0)) for p in petitions]})
 
 
 @require_GET
@@ -37,4 +40,4 @@ def petition_detail(request, slug: str):
     petition = Petition.objects.public().filter(slug=slug).first()
     if petition is None:
         return JsonResponse({"error": "not_found", "detail": "No letter with this slug."}, status=404)
-    return JsonResponse(_serialise(petition))
+    return JsonResponse(_serialise(petition, endorsement_counts([petition.pk]).get(petition.pk, 0)))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from campaign.core.forms import AccessibleForm
+from campaign.core.forms import AccessibleForm, check_form_stamp
 
 URL_IN_TEXT = re.compile(
     r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
@@ -91,16 +91,7 @@ class SignatureForm(AccessibleForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        try:
-            rendered_at = float(signing.loads(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, max_age=60 * 60 * 24))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise ValidationError(
-                _("This form has expired. Please check your details and submit it again."), code="expired"
-            ) from None
-        if time.time() - rendered_at < settings.SIGN_MIN_FILL_SECONDS:
-            raise ValidationError(
-                _("That was very quick. Please check your details and submit the form again."), code="too_fast"
-            )
+        check_form_stamp(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, min_seconds=settings.SIGN_MIN_FILL_SECONDS)
         return cleaned
 
 

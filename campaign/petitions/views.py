@@ -4,8 +4,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.emails import normalise_email
-from campaign.core.ratelimit import client_ip, hit, keyed_hash
+from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
 from campaign.petitions.models import Petition
@@ -22,11 +21,13 @@ def _too_many(request, petition: Petition):
 
 
 def _within_limits(request, email: str, scope: str) -> bool:
-    ip = keyed_hash(client_ip(request), "ratelimit-ip")
-    address = keyed_hash(normalise_email(email), "ratelimit-address")
-    ip_ok = hit(f"{scope}:ip", ip, settings.SIGN_RATE_PER_IP_PER_HOUR)
-    address_ok = hit(f"{scope}:address", address, settings.SIGN_RATE_PER_ADDRESS_PER_HOUR)
-    return ip_ok and address_ok
+    return request_within_limits(
+        request,
+        scope=scope,
+        email=email,
+        per_ip=settings.SIGN_RATE_PER_IP_PER_HOUR,
+        per_address=settings.SIGN_RATE_PER_ADDRESS_PER_HOUR,
+    )
 
 
 def petition_list(request):

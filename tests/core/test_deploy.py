@@ -18,7 +18,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment.pop("DJANGO_SECRET_KEY", None)
-    # Set by the browser fixture for Playwright's event loop; never part of a deployment.
+    # Set by the browser fixture for its own process; a production boot never has it.
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environment.update(env)
     return subprocess.run(

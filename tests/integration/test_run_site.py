@@ -23,6 +23,18 @@ def fetch(url: str) -> int:
         return 0
 
 
+def leftovers(port: int) -> list[str]:
+    """Every process started for this run (they all carry its PORT) that still lives."""
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if process.environ().get("PORT") == str(port) and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(" ".join(process.info["cmdline"] or []))
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_run_site_serves_and_stops_every_child(stop_signal, tmp_path: Path):
     port = free_port()
@@ -42,6 +54,7 @@ def test_run_site_serves_and_stops_every_child(stop_signal, tmp_path: Path):
         assert process.wait(timeout=60) == 0
         for child in children:
             assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE, child.cmdline()
+        assert leftovers(port) == []
         assert fetch(f"http://127.0.0.1:{port}/") == 0
     finally:
         if process.poll() is None:

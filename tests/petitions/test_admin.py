@@ -8,6 +8,7 @@ from django.urls import reverse
 from campaign.accounts.models import User
 from campaign.petitions import services
 from campaign.petitions.models import Petition, Signature, SignatureExport
+from tests.accounts.helpers import enrol_totp
 from tests.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ def staff(*permissions: str) -> User:
     user = User.objects.create_user(email="staff@example.org", password="pw", is_staff=True)
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
+    enrol_totp(user)  # whoever sees signatures must use two-factor authentication
     return user
 
 
@@ -68,7 +70,9 @@ def test_export_refused_to_anonymous(client):
 def test_admin_invalidate_action_lowers_count(client):
     petition = PetitionFactory()
     signature = confirmed(petition)
-    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    boss = User.objects.create_superuser(email="boss@example.org", password="pw")
+    enrol_totp(boss)
+    client.force_login(boss)
     response = client.post(
         reverse("admin:petitions_signature_changelist"),
         {"action": "invalidate", "_selected_action": [signature.pk]},
@@ -82,7 +86,9 @@ def test_admin_invalidate_action_lowers_count(client):
 def test_admin_saving_open_letter_text_bumps_version(client):
     petition = PetitionFactory(status=Petition.Status.OPEN)
     services.petition_record_version(petition=petition)
-    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    boss = User.objects.create_superuser(email="boss@example.org", password="pw")
+    enrol_totp(boss)
+    client.force_login(boss)
     url = reverse("admin:petitions_petition_change", args=[petition.pk])
     demand = petition.demands.get()
     data = {
@@ -124,7 +130,9 @@ def test_admin_saving_open_letter_text_bumps_version(client):
 def test_admin_signature_search_and_filters_render(client):
     petition = PetitionFactory()
     confirmed(petition)
-    client.force_login(User.objects.create_superuser(email="boss@example.org", password="pw"))
+    boss = User.objects.create_superuser(email="boss@example.org", password="pw")
+    enrol_totp(boss)
+    client.force_login(boss)
     response = client.get(reverse("admin:petitions_signature_changelist") + "?q=someone&confirmed_at__isempty=0")
     assert response.status_code == 200
     assert "someone@example.org" in response.content.decode()

@@ -27,6 +27,7 @@ def test_api_list_returns_public_letters_with_counts(client, django_capture_on_c
             "signature_count": 1,
             "goal": 500,
             "status": "open",
+            "organisations": 0,
         }
     ]
 

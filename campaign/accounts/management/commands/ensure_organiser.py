@@ -24,4 +24,10 @@ class Command(BaseCommand):
         from allauth.account.models import EmailAddress
 
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        from django.contrib.auth.models import Group
+
+        from campaign.accounts.roles import ORGANISER
+
+        user.groups.add(Group.objects.get_or_create(name=ORGANISER)[0])
         self.stdout.write(f"Organiser login: {email} / {password}")
+        self.stdout.write("  (first login sets up an authenticator app: two-factor authentication is required)")

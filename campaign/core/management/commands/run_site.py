@@ -7,6 +7,7 @@ Ctrl-C, SIGINT or SIGTERM stops the children, then the database, in that order.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -92,9 +93,11 @@ class Command(BaseCommand):
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
         for child in children:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+            # Each child leads its own process group: whatever it forked (pool
+            # processes, the embedded beat) goes with it, even if it died early.
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+            child.wait()
         self.stdout.write("Stopped the web server and the worker.")

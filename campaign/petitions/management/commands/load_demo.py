@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.articles.demo.loader import load_evidence
+from campaign.coalition.demo import members as coalition_demo
 from campaign.petitions import services
 from campaign.petitions.demo import letter
 from campaign.petitions.forms import CONSENT_TEXT
@@ -65,5 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Evidence library /evidence/: {loaded['documents']} documents and {loaded['citations']} citations added."
         )
+        members, endorsements = coalition_demo.load(petition=petition)
+        self.stdout.write(f"Coalition: {members} demo members and {endorsements} endorsements added.")
         verb = "Created" if created else "Kept"
         self.stdout.write(f"{verb} the demo letter /letters/{petition.slug}/ ({added} demo signatures added).")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from campaign.accounts.roles import needs_mfa
+
+
+class RequireMFAMiddleware:
+    """Anyone who can see signatory data or admit members sets up two-factor
+    authentication before doing anything else: every page but the setup itself and
+    logging out sends them to the TOTP setup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not self._allowed(request.path) and self._missing(user):
+            messages.info(
+                request,
+                _(
+                    "Your role gives you access to personal data, so your account needs two-factor "
+                    "authentication. Please set up an authenticator app now."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        allowed = (
+            reverse("mfa_activate_totp"),
+            reverse("mfa_generate_recovery_codes"),
+            reverse("mfa_view_recovery_codes"),
+            reverse("mfa_download_recovery_codes"),
+            reverse("account_logout"),
+            reverse("account_reauthenticate"),
+            "/static/",
+        )
+        return path.startswith(allowed)
+
+    @staticmethod
+    def _missing(user) -> bool:
+        if not needs_mfa(user):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,71 @@
+"""Roles are Django groups with permissions, kept in step with this table after every
+migrate. What a role may do to one particular object is decided in the app's rules."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+ORGANISER = "organiser"
+EDITOR = "editor"
+REPRESENTATIVE = "representative"
+
+ROLES: dict[str, list[str]] = {
+    # Reviews applications, manages letters and organisations, exports signatures.
+    ORGANISER: [
+        "coalition.review_application",
+        "coalition.view_organisation",
+        "coalition.change_organisation",
+        "coalition.view_application",
+        "coalition.view_contact",
+        "coalition.view_decision",
+        "coalition.view_endorsement",
+        "coalition.change_endorsement",
+        "petitions.view_petition",
+        "petitions.add_petition",
+        "petitions.change_petition",
+        "petitions.view_demand",
+        "petitions.add_demand",
+        "petitions.change_demand",
+        "petitions.delete_demand",
+        "petitions.view_signature",
+        "petitions.change_signature",
+        "petitions.export_signatures",
+        "petitions.view_signatureexport",
+        "core.view_outboxmessage",
+    ],
+    # Writes the evidence library (its permissions join this list when that app lands).
+    EDITOR: [
+        "petitions.view_petition",
+    ],
+    # Speaks for one organisation: its profile and endorsements, checked per object.
+    REPRESENTATIVE: [
+        "coalition.edit_own_organisation",
+    ],
+}
+
+# Whoever holds any of these sees personal data or admits members: they need MFA.
+SENSITIVE_PERMISSIONS = (
+    "petitions.view_signature",
+    "petitions.export_signatures",
+    "coalition.review_application",
+    "coalition.view_contact",
+)
+
+
+def roles_sync(**_kwargs) -> None:
+    """Create the groups and give each exactly the permissions in ROLES."""
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:  # an app not installed yet adds its own later
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+def needs_mfa(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from campaign.coalition.logos import ProcessedLogo, process_logo
+from campaign.coalition.models import Organisation, domain_of
+from campaign.core.forms import AccessibleForm, check_form_stamp
+from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
+from campaign.petitions.models import Petition
+
+PRINCIPLES_VERSION = "2026-11-1"
+PRINCIPLES = [
+    _("We call for a ban on biometric mass surveillance, by public bodies and private companies alike."),
+    _("We act independently of any company that builds, sells or deploys biometric surveillance."),
+    _("We respect the human rights and dignity of everyone, and we campaign by peaceful means."),
+    _("We speak for our own organisation and do not claim to speak for the coalition as a whole."),
+]
+UPDATES_CONSENT_TEXT = _("Send the coalition's updates for members to this address.")
+UPDATES_CONSENT_VERSION = "2026-11-1"
+
+
+def validate_plain_text(value: str) -> None:
+    """Like validate_plain_line, but line breaks are fine in longer text."""
+    validate_plain_line(value.replace("\r", "").replace("\n", "").replace("\t", " "))
+
+
+class StampedForm(AccessibleForm):
+    """Carries a signed render time, so a form sent back too fast or too late is refused."""
+
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_form_stamp(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, min_seconds=settings.SIGN_MIN_FILL_SECONDS)
+        return cleaned
+
+
+def _country_choices(empty: str):
+    return [("", empty), *list(countries)]
+
+
+class ApplicationForm(StampedForm):
+    name = forms.CharField(
+        label=_("Organisation name"), max_length=150, validators=[validate_plain_line, validate_no_url]
+    )
+    short_name = forms.CharField(
+        label=_("Short name or acronym (optional)"),
+        max_length=40,
+        required=False,
+        validators=[validate_plain_line, validate_no_url],
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("The organisation's own site, for example https://example.org"),
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country where it is based"), choices=_country_choices(_("Choose a country"))
+    )
+    countries_active = forms.TypedMultipleChoiceField(
+        label=_("Other countries it is active in (optional)"),
+        choices=countries,
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    scope = forms.ChoiceField(
+        label=_("Where it works"), choices=Organisation.Scope.choices, initial=Organisation.Scope.NATIONAL
+    )
+    kind = forms.ChoiceField(label=_("Type of organisation"), choices=Organisation.Kind.choices)
+    description = forms.CharField(
+        label=_("What the organisation does"),
+        max_length=600,
+        validators=[validate_plain_text],
+        help_text=_("Plain text, up to 600 characters. Shown in the directory once you are approved."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    focus_areas = forms.CharField(
+        label=_("Focus areas (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_line, validate_no_url],
+        help_text=_("For example: policing, migration, digital rights."),
+    )
+    applicant_name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        validators=[validate_plain_line, validate_no_url],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    applicant_role = forms.CharField(
+        label=_("Your role in the organisation"),
+        max_length=100,
+        validators=[validate_plain_line, validate_no_url],
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send a link to confirm it. It is never shown publicly."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    letters = forms.ModelMultipleChoiceField(
+        label=_("Letters the organisation endorses"),
+        queryset=Petition.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    why = forms.CharField(
+        label=_("Why does the organisation want to join?"),
+        max_length=1000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    is_authorised = forms.BooleanField(label=_("I am authorised to sign on behalf of this organisation"))
+    accepts_principles = forms.BooleanField(label=_("The organisation accepts the coalition's principles above"))
+    wants_updates = forms.BooleanField(label=UPDATES_CONSENT_TEXT, required=False)
+    # Never seen by people (hidden by CSS, skipped by screen readers): bots fill it.
+    nickname = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    field_order = [
+        "name", "short_name", "website", "country", "countries_active", "scope", "kind", "description", "focus_areas",
+        "applicant_name", "applicant_role", "email", "letters", "why", "is_authorised",
+        "accepts_principles", "wants_updates",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letters"].queryset = Petition.objects.open().order_by("-created_at")
+        self.fields["is_authorised"].error_messages["required"] = _(
+            "Only someone authorised to sign for the organisation may apply."
+        )
+        self.fields["accepts_principles"].error_messages["required"] = _(
+            "Members accept the coalition's principles: please tick this box to apply."
+        )
+        self.fields["nickname"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.is_bound and self.data.get("nickname"))
+
+    def clean_website(self) -> str:
+        website = self.cleaned_data["website"]
+        if not website.lower().startswith(("http://", "https://")) or not domain_of(website):
+            raise ValidationError(_("Please give the address of a website, starting with https://"), code="scheme")
+        return website
+
+
+def clean_member_name(form: forms.ModelForm) -> str:
+    """The database allows one member per name (any case); say so before it refuses. The
+    constraint's own check is skipped by ModelForms that leave out `status`."""
+    name = form.cleaned_data["name"]
+    organisation = form.instance
+    is_member = organisation.status in (Organisation.Status.APPROVED, Organisation.Status.SUSPENDED)
+    taken = Organisation.objects.filter(
+        status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED], name__iexact=name
+    ).exclude(pk=organisation.pk)
+    if is_member and taken.exists():
+        raise ValidationError(_("Another member already has this name."), code="taken")
+    return name
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "slug", "website", "country", "countries_active", "scope", "kind",
+                  "description", "focus_areas", "links", "tier", "is_demo"]  # fmt: skip
+
+    def clean_name(self) -> str:
+        return clean_member_name(self)
+
+
+class ProfileForm(AccessibleForm, forms.ModelForm):
+    """What a representative may change about their own organisation."""
+
+    logo = forms.FileField(
+        label=_("Logo (optional)"),
+        required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB. We store a 256 and a 64 pixel square copy."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+    links_text = forms.CharField(
+        label=_("Public links (optional)"),
+        required=False,
+        max_length=1000,
+        help_text=_("One https:// address per line, at most five."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "website", "country", "countries_active", "scope", "kind", "description",
+                  "focus_areas"]  # fmt: skip
+        labels = {
+            "name": _("Organisation name"),
+            "country": _("Country where it is based"),
+            "scope": _("Where it works"),
+            "kind": _("Type of organisation"),
+            "description": _("What the organisation does"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "short_name", "focus_areas"):
+            self.fields[name].validators += [validate_plain_line, validate_no_url]
+        self.fields["description"].validators.append(validate_plain_text)
+        self.fields["description"].widget.attrs["rows"] = 4
+        self.fields["countries_active"].required = False
+        self.fields["links_text"].initial = "\n".join(self.instance.links or [])
+        self.processed_logo: ProcessedLogo | None = None
+
+    def clean_name(self) -> str:
+        return clean_member_name(self)
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            self.processed_logo = process_logo(upload)
+        return upload
+
+    def clean_links_text(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["links_text"].splitlines() if line.strip()]
+        if len(lines) > 5:
+            raise ValidationError(_("Please give at most five links."), code="too_many")
+        validator = forms.URLField(max_length=200, assume_scheme="https").clean
+        for line in lines:
+            if not line.lower().startswith("https://"):
+                raise ValidationError(_("Every link must start with https://"), code="scheme")
+            validator(line)
+        return lines
+
+    def save(self, commit: bool = True) -> Organisation:
+        organisation = super().save(commit=False)
+        organisation.links = self.cleaned_data["links_text"]
+        if self.processed_logo:
+            organisation.logo_large = self.processed_logo.large
+            organisation.logo_small = self.processed_logo.small
+            organisation.logo_hash = self.processed_logo.digest
+        if commit:
+            organisation.save()
+        return organisation
+
+
+class DecisionForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    tier = forms.ChoiceField(label=_("Tier if approved"), choices=Organisation.Tier.choices, initial="endorser")
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        help_text=_("Recorded with your name. On a decline, it is sent to the applicant."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SuspendForm(AccessibleForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InvitationForm(AccessibleForm):
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            from campaign.accounts.models import User
+
+            try:
+                password_validation.validate_password(first, User(email=self.email))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    country = LazyTypedChoiceField(label=_("Country"), required=False, choices=_country_choices(_("Any country")))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Any type")), *Organisation.Kind.choices])
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Organisation.Tier.choices])

@@ -1,0 +1,58 @@
+"""The mails an application causes, built when they are sent (see core.mail)."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from campaign.coalition.models import Application, Contact, Decision
+from campaign.coalition.services import confirm_token, invitation_token
+from campaign.core.links import absolute_url
+from campaign.core.mail import render_mail
+
+
+def build_confirm(application_id: int) -> EmailMultiAlternatives | None:
+    application = Application.objects.select_related("organisation", "contact").filter(pk=application_id).first()
+    if application is None or application.confirmed_at is not None:
+        return None
+    context = {
+        "application": application,
+        "organisation": application.organisation,
+        "contact": application.contact,
+        "confirm_url": absolute_url(reverse("coalition:confirm", kwargs={"token": confirm_token(application)})),
+    }
+    return render_mail("coalition/email/application_confirm", context, application.contact.email)
+
+
+def build_decision(decision_id: int) -> EmailMultiAlternatives | None:
+    decision = Decision.objects.select_related("organisation").filter(pk=decision_id).first()
+    if decision is None or decision.action not in (Decision.Action.APPROVE, Decision.Action.DECLINE):
+        return None
+    application = Application.objects.select_related("contact").filter(organisation=decision.organisation).first()
+    if application is None:
+        return None
+    contact = application.contact
+    context = {
+        "decision": decision,
+        "organisation": decision.organisation,
+        "contact": contact,
+        "approved": decision.action == Decision.Action.APPROVE,
+        "organisation_url": absolute_url(decision.organisation.get_absolute_url()),
+    }
+    if context["approved"] and contact.user_id is None and contact.invited_at is not None:
+        context["invitation_url"] = absolute_url(
+            reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})
+        )
+    return render_mail("coalition/email/application_decision", context, contact.email)
+
+
+def build_invitation(contact_id: int) -> EmailMultiAlternatives | None:
+    contact = Contact.objects.select_related("organisation").filter(pk=contact_id).first()
+    if contact is None or contact.user_id is not None or contact.invited_at is None:
+        return None
+    context = {
+        "contact": contact,
+        "organisation": contact.organisation,
+        "invitation_url": absolute_url(reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})),
+    }
+    return render_mail("coalition/email/contact_invitation", context, contact.email)

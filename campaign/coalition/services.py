@@ -1,0 +1,393 @@
+"""The coalition's workflows: apply, confirm, decide, invite, endorse, suspend."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from campaign.accounts.roles import REPRESENTATIVE
+from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.core.models import OutboxMessage
+from campaign.core.ratelimit import keyed_hash
+from campaign.core.services import outbox_enqueue
+from campaign.petitions.models import Petition
+
+logger = logging.getLogger(__name__)
+
+MAIL_CONFIRM = "coalition.confirm"
+MAIL_DECISION = "coalition.decision"
+MAIL_INVITATION = "coalition.invitation"
+CONFIRM_SALT = "coalition.confirm"
+INVITE_SALT = "coalition.invite"
+CONFIRM_MAX_AGE = timedelta(days=7)
+INVITE_MAX_AGE = timedelta(days=30)
+
+
+class InvalidToken(Exception):
+    """A confirmation or invitation link that is tampered with, expired or used up."""
+
+
+class AccountExists(Exception):
+    """An account already uses the invited address; an organiser links it by hand."""
+
+
+class AlreadyDecided(Exception):
+    """Another organiser decided first, or the application is not ready for a decision."""
+
+
+class NameTaken(Exception):
+    """A member already has this name (the database allows one member per name)."""
+
+
+class NotAMember(Exception):
+    """The organisation is not an approved member, so it cannot do this."""
+
+
+class PetitionNotOpen(Exception):
+    """The letter does not take endorsements."""
+
+
+# --- Tokens -----------------------------------------------------------------------------
+
+
+def confirm_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def application_from_token(token: str) -> Application:
+    try:
+        application_id = int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidToken from None
+    application = Application.objects.select_related("organisation", "contact").filter(pk=application_id).first()
+    if application is None:
+        raise InvalidToken
+    return application
+
+
+def invitation_token(contact: Contact) -> str:
+    # The invitation time is part of the payload, so a re-sent invitation retires the old one.
+    return signing.dumps({"c": contact.pk, "t": contact.invited_at.isoformat()}, salt=INVITE_SALT, compress=True)
+
+
+def contact_from_invitation(token: str) -> Contact:
+    try:
+        payload = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+        contact_id, invited = int(payload["c"]), str(payload["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidToken from None
+    contact = Contact.objects.select_related("organisation").filter(pk=contact_id).first()
+    if (
+        contact is None
+        or contact.invited_at is None
+        or contact.invited_at.isoformat() != invited
+        or contact.user_id is not None
+        or contact.organisation.status != Organisation.Status.APPROVED
+    ):
+        raise InvalidToken
+    return contact
+
+
+# --- Applying ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationDetails:
+    name: str
+    website: str
+    country: str
+    description: str
+    applicant_name: str
+    applicant_role: str
+    email: str
+    why: str
+    principles_version: str
+    short_name: str = ""
+    countries_active: list[str] = field(default_factory=list)
+    scope: str = Organisation.Scope.NATIONAL
+    kind: str = Organisation.Kind.NGO
+    focus_areas: str = ""
+    wants_updates: bool = False
+    consent_text: str = ""
+    consent_version: str = ""
+    letter_ids: list[int] = field(default_factory=list)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60].strip("-") or "organisation"
+    slug, number = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> Application:
+    """Record an application (organisation, contact, request) and its confirmation mail."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(
+                    name=details.name,
+                    short_name=details.short_name,
+                    slug=_unique_slug(details.name),
+                    website=details.website,
+                    country=details.country,
+                    countries_active=details.countries_active,
+                    scope=details.scope,
+                    kind=details.kind,
+                    description=details.description,
+                    focus_areas=details.focus_areas,
+                    status=Organisation.Status.APPLIED,
+                )
+                contact = Contact.objects.create(
+                    organisation=organisation,
+                    name=details.applicant_name,
+                    role=details.applicant_role,
+                    email=details.email,
+                    wants_updates=details.wants_updates,
+                    consent_text=details.consent_text if details.wants_updates else "",
+                    consent_version=details.consent_version if details.wants_updates else "",
+                )
+                application = Application.objects.create(
+                    organisation=organisation,
+                    contact=contact,
+                    why=details.why,
+                    is_authorised=True,
+                    principles_version=details.principles_version,
+                    ip_hash=keyed_hash(client_ip, "coalition-ip") if client_ip else None,
+                )
+                application.letters.set(Petition.objects.open().filter(pk__in=details.letter_ids))
+                outbox_enqueue(kind=MAIL_CONFIRM, object_id=application.pk)
+        except IntegrityError:
+            continue  # two applicants raced for the same slug: pick another
+        logger.info("application %s received", application.pk)
+        return application
+    raise IntegrityError("could not find a free slug")
+
+
+def application_confirm_email(*, application: Application) -> bool:
+    """The applicant proved their address: the application enters the review queue.
+    Returns False when it was already confirmed."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Application.objects.filter(pk=application.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+        if updated:
+            Contact.objects.filter(pk=application.contact_id, verified_at__isnull=True).update(verified_at=now)
+            Organisation.objects.filter(pk=application.organisation_id, status=Organisation.Status.APPLIED).update(
+                status=Organisation.Status.EMAIL_VERIFIED
+            )
+    application.refresh_from_db()
+    return bool(updated)
+
+
+def application_start_review(*, application: Application) -> bool:
+    """An organiser opened the application: mark it as being looked at."""
+    return bool(
+        Organisation.objects.filter(pk=application.organisation_id, status=Organisation.Status.EMAIL_VERIFIED).update(
+            status=Organisation.Status.UNDER_REVIEW
+        )
+    )
+
+
+# --- Deciding ---------------------------------------------------------------------------
+
+
+def _decide(*, application: Application, by, reason: str, outcome: str, status: str, tier: str | None) -> Decision:
+    now = timezone.now()
+    changes = {"status": status}
+    if status == Organisation.Status.APPROVED:
+        changes["joined_at"] = now
+        if tier:
+            changes["tier"] = tier
+    with transaction.atomic():
+        # One conditional UPDATE each: two organisers deciding at once cannot both win.
+        decided = Application.objects.filter(pk=application.pk, outcome="", confirmed_at__isnull=False).update(
+            outcome=outcome, decided_at=now
+        )
+        reviewable = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE)
+        try:
+            moved = reviewable.update(**changes)
+        except IntegrityError:
+            raise NameTaken from None
+        if not (decided and moved):
+            raise AlreadyDecided
+        action = Decision.Action.APPROVE if outcome == Application.Outcome.APPROVED else Decision.Action.DECLINE
+        decision = Decision.objects.create(
+            organisation_id=application.organisation_id, action=action, reason=reason, decided_by=by, decided_at=now
+        )
+        if outcome == Application.Outcome.APPROVED:
+            organisation = Organisation.objects.get(pk=application.organisation_id)
+            contact = application.contact
+            # Letters closed since the application are left out; the rest are endorsed.
+            for petition in application.letters.all():
+                if petition.is_open:
+                    endorsement_create(organisation=organisation, petition=petition, authorised_by=contact.name)
+            Contact.objects.filter(pk=contact.pk).update(invited_at=now)
+        outbox_enqueue(kind=MAIL_DECISION, object_id=decision.pk)
+    logger.info("application %s %s by user %s", application.pk, outcome, by.pk)
+    application.refresh_from_db()
+    return decision
+
+
+def application_approve(*, application: Application, by, reason: str, tier: str | None = None) -> Decision:
+    """Admit the organisation: it becomes public, its chosen endorsements are made, and
+    its contact is mailed an invitation to create a representative account."""
+    return _decide(
+        application=application,
+        by=by,
+        reason=reason,
+        outcome=Application.Outcome.APPROVED,
+        status=Organisation.Status.APPROVED,
+        tier=tier,
+    )
+
+
+def application_decline(*, application: Application, by, reason: str) -> Decision:
+    return _decide(
+        application=application,
+        by=by,
+        reason=reason,
+        outcome=Application.Outcome.DECLINED,
+        status=Organisation.Status.DECLINED,
+        tier=None,
+    )
+
+
+def _membership_change(
+    *, organisation: Organisation, by, reason: str, before: str, after: str, action: str
+) -> Decision:
+    with transaction.atomic():
+        if not Organisation.objects.filter(pk=organisation.pk, status=before).update(status=after):
+            raise NotAMember
+        decision = Decision.objects.create(organisation=organisation, action=action, reason=reason, decided_by=by)
+    organisation.refresh_from_db()
+    return decision
+
+
+def organisation_suspend(*, organisation: Organisation, by, reason: str) -> Decision:
+    """Take a member out of public view; its representatives lose their rights with it."""
+    return _membership_change(
+        organisation=organisation,
+        by=by,
+        reason=reason,
+        before=Organisation.Status.APPROVED,
+        after=Organisation.Status.SUSPENDED,
+        action=Decision.Action.SUSPEND,
+    )
+
+
+def organisation_reinstate(*, organisation: Organisation, by, reason: str) -> Decision:
+    return _membership_change(
+        organisation=organisation,
+        by=by,
+        reason=reason,
+        before=Organisation.Status.SUSPENDED,
+        after=Organisation.Status.APPROVED,
+        action=Decision.Action.REINSTATE,
+    )
+
+
+# --- Representatives --------------------------------------------------------------------
+
+
+def contact_invite(*, contact: Contact) -> bool:
+    """Send a member's contact a fresh invitation (the old link stops working). False
+    when the contact already has an account or the organisation is not a member."""
+    with transaction.atomic():
+        invited = Contact.objects.filter(
+            pk=contact.pk, user__isnull=True, organisation__status=Organisation.Status.APPROVED
+        ).update(invited_at=timezone.now())
+        if invited:
+            outbox_enqueue(kind=MAIL_INVITATION, object_id=contact.pk)
+    return bool(invited)
+
+
+def invitation_accept(*, contact: Contact, password: str):
+    """Create the representative account the invitation offered. Once only."""
+    from allauth.account.models import EmailAddress
+
+    from campaign.accounts.models import User
+
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact.pk)
+        if contact.user_id is not None or contact.organisation.status != Organisation.Status.APPROVED:
+            raise InvalidToken
+        if User.objects.filter(email__iexact=contact.email).exists():
+            # An existing account never gets attached silently: an organiser links it.
+            raise AccountExists
+        first, _, last = contact.name.partition(" ")
+        user = User.objects.create_user(
+            email=contact.email, password=password, first_name=first[:150], last_name=last[:150]
+        )
+        user.groups.add(Group.objects.get(name=REPRESENTATIVE))
+        # The invitation reached this address, so it is verified.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        contact.user = user
+        contact.verified_at = contact.verified_at or timezone.now()
+        contact.save(update_fields=["user", "verified_at"])
+    return user
+
+
+# --- Endorsements -----------------------------------------------------------------------
+
+
+def endorsement_create(*, organisation: Organisation, petition: Petition, authorised_by: str, user=None) -> Endorsement:
+    """An approved member endorses a letter; endorsing again after a withdrawal renews it."""
+    if organisation.status != Organisation.Status.APPROVED:
+        raise NotAMember
+    if not petition.is_open:
+        raise PetitionNotOpen
+    now = timezone.now()
+    with transaction.atomic():
+        endorsement, created = Endorsement.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            petition=petition,
+            defaults={
+                "petition_version": petition.version,
+                "authorised_by": authorised_by,
+                "authorised_user": user,
+                "endorsed_at": now,
+            },
+        )
+        if not created and endorsement.withdrawn_at is not None:
+            endorsement.withdrawn_at = None
+            endorsement.endorsed_at = now
+            endorsement.petition_version = petition.version
+            endorsement.authorised_by = authorised_by
+            endorsement.authorised_user = user
+            endorsement.save()
+    return endorsement
+
+
+def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
+    """Withdraw, dated. Returns False when it was already withdrawn."""
+    return bool(
+        Endorsement.objects.filter(pk=endorsement.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    )
+
+
+# --- Housekeeping -----------------------------------------------------------------------
+
+
+def applications_purge() -> int:
+    """Delete applications whose address was never confirmed once their link has expired:
+    nobody reviewed them, and we keep no one's details longer than needed."""
+    cutoff = timezone.now() - CONFIRM_MAX_AGE
+    stale = Organisation.objects.filter(
+        status=Organisation.Status.APPLIED, application__confirmed_at__isnull=True, created_at__lt=cutoff
+    )
+    with transaction.atomic():
+        application_ids = list(Application.objects.filter(organisation__in=stale).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id__in=application_ids).delete()
+        Application.objects.filter(pk__in=application_ids).delete()
+        Contact.objects.filter(organisation__in=stale).delete()
+        stale.delete()
+    return len(application_ids)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from campaign.coalition import views
+
+app_name = "coalition"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("join/", views.application_create, name="apply"),
+    path("join/check-your-inbox/", views.application_thanks, name="apply-thanks"),
+    path("join/confirm/<str:token>/", views.application_confirm, name="confirm"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation"),
+    path("review/", views.review_queue, name="review"),
+    path("review/<int:pk>/", views.review_detail, name="review-detail"),
+    path("review/organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
+    path("review/contacts/<int:pk>/invite/", views.contact_invite, name="invite"),
+    path("manage/", views.manage_home, name="manage"),
+    path("manage/<slug:slug>/", views.profile_edit, name="profile"),
+    path("manage/<slug:slug>/endorsements/", views.endorsements_manage, name="endorsements"),
+    path("logos/<slug:slug>/<str:size>/<str:version>.png", views.organisation_logo, name="logo"),
+    path("<slug:slug>/", views.organisation_detail, name="organisation"),
+]

@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign.coalition import rules, selectors, services
+from campaign.coalition.forms import (
+    PRINCIPLES,
+    PRINCIPLES_VERSION,
+    UPDATES_CONSENT_TEXT,
+    UPDATES_CONSENT_VERSION,
+    ApplicationForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    ProfileForm,
+    SuspendForm,
+)
+from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.core.ratelimit import client_ip, request_within_limits
+from campaign.petitions.forms import form_stamp
+from campaign.petitions.models import Petition
+
+# --- Public -----------------------------------------------------------------------------
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = selectors.directory(**{key: value for key, value in filters.items() if value})
+    counts = selectors.country_counts()
+    context = {
+        "form": form,
+        "members": members,
+        "is_filtered": any(filters.values()) if filters else False,
+        "headline": selectors.headline(counts),
+        "country_counts": counts,
+        "map": selectors.members_map(counts),
+        "can_review": rules.can_review(request.user),
+        "represented": rules.represented_organisation(request.user),
+    }
+    return render(request, "coalition/organisation_list.html", context)
+
+
+def organisation_detail(request, slug: str):
+    organisation = get_object_or_404(Organisation.objects.public().defer("logo_large", "logo_small"), slug=slug)
+    endorsements = (
+        Endorsement.objects.filter(organisation=organisation, petition__in=Petition.objects.public())
+        .select_related("petition")
+        .order_by("-endorsed_at")
+    )
+    return render(
+        request,
+        "coalition/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "endorsements": endorsements,
+            "can_edit": rules.can_edit_organisation(request.user, organisation),
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60 * 24 * 365, immutable=True)
+def organisation_logo(request, slug: str, size: str, version: str):
+    if size not in ("large", "small"):
+        raise Http404
+    organisation = get_object_or_404(Organisation.objects.public(), slug=slug, logo_hash=version)
+    data = organisation.logo_large if size == "large" else organisation.logo_small
+    if not data:
+        raise Http404
+    return HttpResponse(bytes(data), content_type="image/png")
+
+
+# --- Applying ---------------------------------------------------------------------------
+
+
+def _too_many(request):
+    response = render(request, "coalition/rate_limited.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _within_limits(request, email: str) -> bool:
+    return request_within_limits(
+        request,
+        scope="coalition-apply",
+        email=email,
+        per_ip=settings.COALITION_APPLY_RATE_PER_IP_PER_HOUR,
+        per_address=settings.COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot:
+            return redirect("coalition:apply-thanks")
+        if form.is_valid():
+            data = form.cleaned_data
+            if not _within_limits(request, data["email"]):
+                return _too_many(request)
+            details = services.ApplicationDetails(
+                name=data["name"],
+                short_name=data["short_name"],
+                website=data["website"],
+                country=data["country"],
+                countries_active=data["countries_active"],
+                scope=data["scope"],
+                kind=data["kind"],
+                description=data["description"],
+                focus_areas=data["focus_areas"],
+                applicant_name=data["applicant_name"],
+                applicant_role=data["applicant_role"],
+                email=data["email"],
+                why=data["why"],
+                principles_version=PRINCIPLES_VERSION,
+                wants_updates=data["wants_updates"],
+                consent_text=str(UPDATES_CONSENT_TEXT),
+                consent_version=UPDATES_CONSENT_VERSION,
+                letter_ids=[petition.pk for petition in data["letters"]],
+            )
+            services.application_submit(details=details, client_ip=client_ip(request))
+            return redirect("coalition:apply-thanks")
+    return render(
+        request,
+        "coalition/application_form.html",
+        {"form": form, "stamp": form_stamp(), "principles": PRINCIPLES, "principles_version": PRINCIPLES_VERSION},
+    )
+
+
+def application_thanks(request):
+    return render(request, "coalition/application_check_inbox.html")
+
+
+@require_http_methods(["GET", "POST"])
+def application_confirm(request, token: str):
+    try:
+        application = services.application_from_token(token)
+    except services.InvalidToken:
+        return render(request, "coalition/link_invalid.html", status=400)
+    if request.method == "POST":
+        services.application_confirm_email(application=application)
+        return render(request, "coalition/application_confirmed.html", {"application": application})
+    if application.confirmed_at:
+        return render(request, "coalition/application_confirmed.html", {"application": application})
+    return render(request, "coalition/application_confirm.html", {"application": application, "token": token})
+
+
+# --- Organisers -------------------------------------------------------------------------
+
+
+def _organiser(request) -> None:
+    if not rules.can_review(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review_queue(request):
+    _organiser(request)
+    queue = list(selectors.review_queue())
+    rows = [(application, selectors.review_signals(application)) for application in queue]
+    members = Organisation.objects.filter(
+        status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED]
+    ).prefetch_related("contacts")
+    return render(
+        request,
+        "coalition/review_queue.html",
+        {
+            "rows": rows,
+            "members": members.defer("logo_large", "logo_small"),
+            "decisions": Decision.objects.select_related("organisation", "decided_by")[:50],
+            "timeline": selectors.member_timeline(),
+            "chart_height": selectors.CHART_HEIGHT,
+            "chart_width": selectors.CHART_BAR * 12,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    _organiser(request)
+    application = get_object_or_404(Application.objects.select_related("organisation", "contact"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.application_approve(
+                    application=application, by=request.user, reason=data["reason"], tier=data["tier"]
+                )
+                messages.success(request, _("Approved. The applicant has been mailed an invitation."))
+            else:
+                services.application_decline(application=application, by=request.user, reason=data["reason"])
+                messages.success(request, _("Declined. The applicant has been told why."))
+        except services.AlreadyDecided:
+            messages.error(request, _("This application has already been decided, or its address is not confirmed."))
+        except services.NameTaken:
+            messages.error(
+                request,
+                _("A member already has this name. Correct the name in the admin if it is a different organisation."),
+            )
+            return redirect("coalition:review-detail", pk=application.pk)
+        return redirect("coalition:review")
+    if request.method == "GET" and application.confirmed_at and not application.outcome:
+        services.application_start_review(application=application)
+    return render(
+        request,
+        "coalition/review_detail.html",
+        {
+            "application": application,
+            "organisation": application.organisation,
+            "signals": selectors.review_signals(application),
+            "letters": application.letters.all(),
+            "decisions": application.organisation.decisions.select_related("decided_by"),
+            "form": form,
+            "suspend_form": SuspendForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_suspend(request, slug: str):
+    _organiser(request)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+    else:
+        try:
+            if organisation.status == Organisation.Status.SUSPENDED:
+                services.organisation_reinstate(
+                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The organisation is a member again."))
+            else:
+                services.organisation_suspend(
+                    organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The organisation is suspended and no longer public."))
+        except services.NotAMember:
+            messages.error(request, _("Only an approved member can be suspended."))
+    return redirect("coalition:review")
+
+
+@login_required
+@require_POST
+def contact_invite(request, pk: int):
+    _organiser(request)
+    contact = get_object_or_404(Contact, pk=pk)
+    if services.contact_invite(contact=contact):
+        messages.success(request, _("A new invitation is on its way."))
+    else:
+        messages.error(request, _("This contact already has an account, or the organisation is not a member."))
+    return redirect("coalition:review")
+
+
+# --- Representatives --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    try:
+        contact = services.contact_from_invitation(token)
+    except services.InvalidToken:
+        return render(request, "coalition/link_invalid.html", {"invitation": True}, status=400)
+    if request.user.is_authenticated:
+        return render(request, "coalition/invitation_logged_in.html", status=409)
+    form = InvitationForm(request.POST or None, email=contact.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(contact=contact, password=form.cleaned_data["password1"])
+        except services.InvalidToken:
+            return render(request, "coalition/link_invalid.html", {"invitation": True}, status=400)
+        except services.AccountExists:
+            return render(request, "coalition/invitation_account_exists.html", status=409)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, _("Welcome. You can now edit your organisation's profile."))
+        return redirect("coalition:profile", slug=contact.organisation.slug)
+    return render(request, "coalition/invitation_accept.html", {"form": form, "contact": contact})
+
+
+def _represented(request, slug: str) -> Organisation:
+    """The organisation at this slug, if this account may edit it; 404 otherwise, so
+    nobody learns anything about an organisation they do not speak for."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not rules.can_edit_organisation(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+@login_required
+def manage_home(request):
+    organisation = rules.represented_organisation(request.user)
+    if organisation is None:
+        raise Http404
+    return redirect("coalition:profile", slug=organisation.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, slug: str):
+    organisation = _represented(request, slug)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # a member took the same name a moment ago
+            form.add_error("name", _("Another member already has this name."))
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("coalition:profile", slug=organisation.slug)
+    return render(
+        request,
+        "coalition/organisation_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "may_endorse": rules.can_manage_endorsements(request.user, organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def endorsements_manage(request, slug: str):
+    organisation = _represented(request, slug)
+    if not rules.can_manage_endorsements(request.user, organisation):
+        raise Http404
+    if request.method == "POST":
+        petition = Petition.objects.public().filter(slug=request.POST.get("letter", "")).first()
+        if petition is None:
+            messages.error(request, _("There is no such letter."))
+        elif request.POST.get("action") == "withdraw":
+            endorsement = Endorsement.objects.filter(organisation=organisation, petition=petition).first()
+            if endorsement and services.endorsement_withdraw(endorsement=endorsement):
+                messages.success(request, _("The endorsement is withdrawn."))
+        else:
+            try:
+                services.endorsement_create(
+                    organisation=organisation,
+                    petition=petition,
+                    authorised_by=request.user.get_full_name() or request.user.email,
+                    user=request.user,
+                )
+                messages.success(request, _("Your organisation now endorses this letter."))
+            except services.PetitionNotOpen:
+                messages.error(request, _("This letter does not take endorsements."))
+        return redirect("coalition:endorsements", slug=organisation.slug)
+    endorsements = {e.petition_id: e for e in Endorsement.objects.filter(organisation=organisation)}
+    letters = [(petition, endorsements.get(petition.pk)) for petition in Petition.objects.public()]
+    return render(request, "coalition/endorsement_manage.html", {"organisation": organisation, "letters": letters})

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import time
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+
+def enrol_totp(user) -> str:
+    """Give an account an authenticator app, as its owner would at first login. Returns
+    the secret, from which totp_code() computes the current code."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))

@@ -1,0 +1,174 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.urls import reverse
+
+from campaign.accounts.roles import EDITOR, ORGANISER, REPRESENTATIVE, ROLES, needs_mfa, roles_sync
+from tests.coalition.helpers import make_user, organiser, totp_code
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long enough passphrase 42"
+
+
+def test_roles_exist_with_exactly_their_permissions():
+    roles_sync()
+    for name, codenames in ROLES.items():
+        group = Group.objects.get(name=name)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert held == set(codenames)
+
+
+def test_roles_sync_removes_a_permission_granted_by_hand():
+    group = Group.objects.get(name=REPRESENTATIVE)
+    from django.contrib.auth.models import Permission
+
+    group.permissions.add(Permission.objects.get(codename="export_signatures"))
+    roles_sync()
+    assert not group.permissions.filter(codename="export_signatures").exists()
+
+
+def test_who_needs_mfa():
+    assert needs_mfa(make_user("o@example.org", role=ORGANISER))
+    assert needs_mfa(make_user("s@example.org", is_superuser=True))
+    assert not needs_mfa(make_user("r@example.org", role=REPRESENTATIVE))
+    assert not needs_mfa(make_user("e@example.org", role=EDITOR))
+
+
+def test_organiser_without_totp_is_walked_to_setup_from_any_page(client):
+    user = make_user("o@example.org", role=ORGANISER, is_staff=True)
+    client.force_login(user)
+    for url in [reverse("coalition:review"), reverse("admin:index"), reverse("home")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_organiser_first_login_is_walked_through_totp_setup(client):
+    make_user("o@example.org", role=ORGANISER, is_staff=True)
+    response = client.post(reverse("account_login"), {"login": "o@example.org", "password": PASSWORD}, follow=True)
+    # allauth asks for the password once more before an authenticator is added.
+    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    assert "two-factor authentication" in response.content.decode()
+    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert 'name="code"' in response.content.decode()
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
+    # Then the recovery codes, shown once, to keep somewhere safe.
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    assert "Unused codes" in response.content.decode()
+    assert Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert client.get(reverse("coalition:review")).status_code == 200
+
+
+def test_organiser_with_totp_must_give_a_code_to_log_in(client):
+    user = organiser()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("coalition:review")).status_code == 302  # not logged in yet
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
+    assert client.get(reverse("coalition:review")).status_code == 200
+
+
+def test_representative_needs_no_totp(client):
+    make_user("r@example.org", role=REPRESENTATIVE)
+    client.post(reverse("account_login"), {"login": "r@example.org", "password": PASSWORD})
+    assert not Authenticator.objects.exists()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_admin_password_form_cannot_sidestep_mfa(client):
+    user = organiser()
+    client.post(reverse("admin:login"), {"username": user.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_admin_login_for_non_staff_is_refused(client):
+    client.force_login(make_user("r@example.org", role=REPRESENTATIVE))
+    assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_admin_login_when_logged_in_as_staff_stays_on_site(client):
+    client.force_login(organiser())
+    assert client.get(reverse("admin:login"), {"next": "https://evil.example/"})["Location"] == reverse("admin:index")
+
+
+def test_every_admin_page_sends_anonymous_visitors_to_allauth(client):
+    response = client.get(reverse("admin:coalition_organisation_changelist"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_allauth_rate_limits_use_the_shared_database_cache(client):
+    assert isinstance(caches["default"], DatabaseCache)
+    make_user("o@example.org", role=REPRESENTATIVE)
+    pages = [
+        client.post(reverse("account_login"), {"login": "o@example.org", "password": "wrong"}).content.decode()
+        for _ in range(7)
+    ]
+    assert "Too many failed login attempts" not in pages[0]
+    assert "Too many failed login attempts" in pages[-1]
+    # Even the right password is refused now: the counter lives in the shared cache.
+    right = client.post(reverse("account_login"), {"login": "o@example.org", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert right.status_code == 200
+
+
+def test_signup_stays_closed(client):
+    response = client.post(
+        reverse("account_signup"), {"email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code in (200, 302, 403)
+    from campaign.accounts.models import User
+
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_staff_who_may_export_signatures_may_not_skip_mfa(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import PetitionFactory
+
+    user = make_user("exporter@example.org", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_petition", "export_signatures"]))
+    client.force_login(user)
+    response = client.get(reverse("admin:petitions_petition_export", args=[PetitionFactory().pk]))
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_login_page_invites_nobody_to_sign_up_and_escapes_errors(client):
+    response = client.post(reverse("account_login"), {"login": "<script>x</script>@example.org", "password": "x"})
+    html = response.content.decode()
+    assert "sign up" not in html.lower()
+    assert "<script>x</script>" not in html
+    assert 'name="login"' in html and 'name="password"' in html
+
+
+def test_representative_lands_on_their_organisation_after_login(client):
+    from tests.coalition.factories import OrganisationFactory
+    from tests.coalition.helpers import representative_of
+
+    organisation = OrganisationFactory()
+    user = representative_of(organisation)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("coalition:profile", args=[organisation.slug])
+
+
+def test_wrong_totp_codes_are_rate_limited_as_failed_logins(client):
+    user = organiser()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    pages = [client.post(reverse("mfa_authenticate"), {"code": "000000"}).content.decode() for _ in range(6)]
+    assert "Too many failed login attempts" in pages[-1]
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
+    assert "_auth_user_id" not in client.session
