@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -14,20 +13,6 @@ from django.utils import timezone
 
 from campaign.articles.models import Document
 
-EDITORS_GROUP = "Editors"
-EDITOR_MODELS = [
-    "document",
-    "documentdeployment",
-    "deployment",
-    "deploymentevent",
-    "publisher",
-    "entity",
-    "keyfigure",
-    "win",
-    "topic",
-    "technology",
-    "country",
-]
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
 
@@ -135,15 +120,3 @@ def document_set_status(*, document: Document, status: str) -> bool:
         _library_changed()
     document.refresh_from_db(fields=["status", "published_at", "updated_at"])
     return bool(changed)
-
-
-def editors_group_ensure() -> Group:
-    """The Editors group: may add and change everything in the library, delete nothing
-    but citations and links (a public number is never freed by deleting a document)."""
-    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
-    codenames = [f"{action}_{model}" for model in EDITOR_MODELS for action in ("add", "change", "view")]
-    codenames += ["delete_documentdeployment", "delete_demandcitation", "delete_deploymentevent", "delete_keyfigure"]
-    codenames += ["add_demandcitation", "change_demandcitation", "view_demandcitation"]
-    permissions = Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-    group.permissions.add(*permissions)
-    return group

@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaign.articles import selectors, services
+from campaign.accounts.roles import EDITOR, needs_mfa, roles_sync
+from campaign.articles import selectors
 from campaign.articles.models import (
     DemandCitation,
     Deployment,
@@ -20,10 +21,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, django_user_model, settings):
+def editor(django_user_model):
+    """Someone in the editor role, as an organiser would set them up."""
+    roles_sync()
+    user = django_user_model.objects.create_user(email="editor@example.org", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITOR))
+    return user
+
+
+@pytest.fixture
+def admin_client(client, editor, settings):
     settings.ALLOWED_HOSTS = ["testserver"]
-    user = django_user_model.objects.create_superuser(email="admin@example.org", password="pw")
-    client.force_login(user)
+    client.force_login(editor)
     return client
 
 
@@ -110,12 +119,17 @@ def test_admin_change_page_shows_a_sanitised_preview(admin_client):
     assert "<script>alert(1)</script>" not in body
 
 
-def test_editors_group_may_edit_the_library_but_not_delete_documents():
-    group = services.editors_group_ensure()
-    codenames = set(group.permissions.values_list("codename", flat=True))
-    assert {"add_document", "change_document", "change_deployment", "add_demandcitation"} <= codenames
-    assert "delete_document" not in codenames
-    assert services.editors_group_ensure() == Group.objects.get(name=services.EDITORS_GROUP)
+def test_the_editor_role_may_edit_the_library_but_not_delete_documents_nor_see_signatures(editor):
+    assert editor.has_perm("articles.add_document") and editor.has_perm("articles.change_deployment")
+    assert editor.has_perm("articles.add_demandcitation")
+    assert not editor.has_perm("articles.delete_document")
+    assert not needs_mfa(editor)
+
+
+def test_an_editor_cannot_delete_a_document_in_the_admin(admin_client):
+    document = DocumentFactory()
+    response = admin_client.get(reverse("admin:articles_document_delete", args=[document.pk]))
+    assert response.status_code == 403
 
 
 def library_counts() -> tuple[int, ...]:

@@ -151,5 +151,4 @@ def load_evidence(*, petition=None) -> dict[str, int]:
                 citations += made
 
     services.document_reindex(document_ids=[document.pk for document in documents.values()])
-    services.editors_group_ensure()
     return {"documents": created_documents, "citations": citations}
