@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "csp",
     "campaign.coalition",
     "allauth.mfa",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "campaign.articles",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
@@ -14,6 +16,8 @@ urlpatterns = [
     path("api/", include("campaign.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("evidence/", include("campaign.articles.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
 ]
 

@@ -33,9 +33,34 @@ ROLES: dict[str, list[str]] = {
         "petitions.view_signatureexport",
         "core.view_outboxmessage",
     ],
-    # Writes the evidence library (its permissions join this list when that app lands).
+    # Writes the evidence library: adds and changes everything in it, deletes only links,
+    # citations, figures and status entries (a document is withdrawn, never deleted, so its
+    # public number keeps pointing somewhere).
     EDITOR: [
         "petitions.view_petition",
+        "petitions.view_demand",
+        *[
+            f"articles.{action}_{model}"
+            for model in (
+                "document",
+                "documentdeployment",
+                "deployment",
+                "deploymentevent",
+                "publisher",
+                "entity",
+                "keyfigure",
+                "win",
+                "topic",
+                "technology",
+                "country",
+                "demandcitation",
+            )
+            for action in ("add", "change", "view")
+        ],
+        "articles.delete_documentdeployment",
+        "articles.delete_demandcitation",
+        "articles.delete_deploymentevent",
+        "articles.delete_keyfigure",
     ],
     # Speaks for one organisation: its profile and endorsements, checked per object.
     REPRESENTATIVE: [

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.articles.demo.loader import load_evidence
 from campaign.coalition.demo import members as coalition_demo
 from campaign.petitions import services
 from campaign.petitions.demo import letter
@@ -61,6 +62,10 @@ class Command(BaseCommand):
             )
             added += made
         transaction.on_commit(lambda: services.counts_reconcile(petition=petition))
+        loaded = load_evidence(petition=petition)
+        self.stdout.write(
+            f"Evidence library /evidence/: {loaded['documents']} documents and {loaded['citations']} citations added."
+        )
         members, endorsements = coalition_demo.load(petition=petition)
         self.stdout.write(f"Coalition: {members} demo members and {endorsements} endorsements added.")
         verb = "Created" if created else "Kept"

@@ -1,0 +1,586 @@
+"""Reads shared by the library's pages, feeds, exports and API."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from campaign.articles.forms import LibraryQuery, Sort
+from campaign.articles.models import (
+    Country,
+    DemandCitation,
+    Deployment,
+    Document,
+    DocumentDeployment,
+    Entity,
+    Publisher,
+    Technology,
+    Topic,
+    Win,
+)
+from campaign.core.text import render_markdown
+
+SEARCH_CONFIG = "english"
+VERSION_KEY = "articles:version"
+COUNT_CACHE_SECONDS = 600
+PAGE_SIZE = 20
+FACET_LIMIT = 15
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_STOP = "\x03"
+
+
+def search_query(text: str) -> SearchQuery:
+    """Web-search syntax: "quoted phrases", OR, and -excluded words."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+# --- Filtering ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedFilters:
+    """The query's slugs and codes turned into ids, once per request."""
+
+    topic: tuple[int, ...]
+    technology: tuple[int, ...]
+    country: tuple[int, ...]
+    publisher: tuple[int, ...]
+
+
+def _resolve(query: LibraryQuery) -> ResolvedFilters:
+    def ids(model, field: str, values: tuple) -> tuple[int, ...]:
+        if not values:
+            return ()
+        # An unknown value matches nothing, rather than being dropped (which would widen).
+        return tuple(model.objects.filter(**{f"{field}__in": values}).values_list("pk", flat=True)) or (0,)
+
+    return ResolvedFilters(
+        topic=ids(Topic, "slug", query.topic),
+        technology=ids(Technology, "slug", query.technology),
+        country=ids(Country, "code", query.country),
+        publisher=ids(Publisher, "slug", query.publisher),
+    )
+
+
+def _year_condition(years: tuple[int, ...]) -> Q:
+    condition = Q()
+    for year in years:
+        condition |= Q(published_on__gte=date(year, 1, 1), published_on__lt=date(year + 1, 1, 1))
+    return condition
+
+
+def filtered_documents(
+    query: LibraryQuery, *, skip: str | None = None, resolved: ResolvedFilters | None = None
+) -> QuerySet[Document]:
+    """Published documents matching the search and every selected facet but `skip`.
+    Values within one facet widen (either topic); facets narrow each other."""
+    resolved = resolved or _resolve(query)
+    documents = Document.objects.published()
+    if query.q:
+        documents = documents.filter(search_vector=search_query(query.q))
+    if query.topic and skip != "topic":
+        documents = documents.filter(topic_ids__overlap=list(resolved.topic))
+    if query.technology and skip != "technology":
+        documents = documents.filter(technology_ids__overlap=list(resolved.technology))
+    if query.country and skip != "country":
+        documents = documents.filter(country_ids__overlap=list(resolved.country))
+    if query.type and skip != "type":
+        documents = documents.filter(doc_type__in=query.type)
+    if query.publisher and skip != "publisher":
+        documents = documents.filter(publisher_id__in=resolved.publisher)
+    if query.year and skip != "year":
+        documents = documents.filter(_year_condition(query.year))
+    if query.primary and skip != "primary":
+        documents = documents.filter(is_primary_source=True)
+    return documents
+
+
+def library_results(query: LibraryQuery) -> QuerySet[Document]:
+    documents = filtered_documents(query).select_related("publisher")
+    sort = query.effective_sort
+    if sort == Sort.RELEVANCE and query.q:
+        documents = documents.annotate(rank=SearchRank(F("search_vector"), search_query(query.q)))
+        return documents.order_by("-rank", F("published_on").desc(nulls_last=True), "-number")
+    if sort == Sort.ADDED:
+        return documents.order_by(F("published_at").desc(nulls_last=True), "-number")
+    return documents.order_by(F("published_on").desc(nulls_last=True), "-number")
+
+
+# --- Facets ------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    querystring: str = ""
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def has_selection(self) -> bool:
+        return any(option.selected for option in self.options)
+
+
+@dataclass
+class FacetCounts:
+    facets: list[Facet]
+    primary: int
+
+
+FACET_KEYS = ("topic", "technology", "country", "type", "publisher", "year", "primary")
+# Each facet is counted over the documents that pass every *other* selected facet.
+FACET_SELECTS = {
+    "topic": "SELECT 'topic', v::text, count(*) FROM base, unnest(topic_ids) v WHERE {others} GROUP BY v",
+    "technology": (
+        "SELECT 'technology', v::text, count(*) FROM base, unnest(technology_ids) v WHERE {others} GROUP BY v"
+    ),
+    "country": "SELECT 'country', v::text, count(*) FROM base, unnest(country_ids) v WHERE {others} GROUP BY v",
+    "type": "SELECT 'type', doc_type, count(*) FROM base WHERE {others} GROUP BY doc_type",
+    "publisher": "SELECT 'publisher', publisher_id::text, count(*) FROM base WHERE {others} GROUP BY publisher_id",
+    "year": "SELECT 'year', year::text, count(*) FROM base WHERE year IS NOT NULL AND {others} GROUP BY year",
+    "primary": "SELECT 'primary', '', count(*) FROM base WHERE is_primary_source AND {others}",
+}
+
+
+def _facet_sql(query: LibraryQuery, resolved: ResolvedFilters) -> tuple[str, list]:
+    """One statement: scan the matching documents once into a CTE that carries, for each
+    facet, whether the row passes that facet's selection; then count every facet from it."""
+    flags: list[str] = []
+    params: list = []
+    conditions = {
+        "topic": ("topic_ids && %s::bigint[]", [list(resolved.topic)]) if query.topic else None,
+        "technology": ("technology_ids && %s::bigint[]", [list(resolved.technology)]) if query.technology else None,
+        "country": ("country_ids && %s::bigint[]", [list(resolved.country)]) if query.country else None,
+        "type": ("doc_type = ANY(%s)", [list(query.type)]) if query.type else None,
+        "publisher": ("publisher_id = ANY(%s)", [list(resolved.publisher)]) if query.publisher else None,
+        "year": ("extract(year FROM published_on)::int = ANY(%s)", [list(query.year)]) if query.year else None,
+        "primary": ("is_primary_source", []) if query.primary else None,
+    }
+    for key in FACET_KEYS:
+        condition = conditions[key]
+        flags.append(f"({condition[0] if condition else 'TRUE'}) AS ok_{key}")
+        params.extend(condition[1] if condition else [])
+    where = "status = 'published'"
+    if query.q:
+        where += " AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s)"
+        params.extend([SEARCH_CONFIG, query.q])
+    # Built from constant fragments only; every value travels as a parameter.
+    columns = ", ".join(flags)
+    base = (
+        "WITH base AS MATERIALIZED (SELECT topic_ids, technology_ids, country_ids, doc_type, publisher_id, "  # noqa: S608
+        f"is_primary_source, extract(year FROM published_on)::int AS year, {columns} "
+        f"FROM articles_document WHERE {where}) "
+    )
+    selects = [
+        FACET_SELECTS[key].format(others=" AND ".join(f"ok_{other}" for other in FACET_KEYS if other != key))
+        for key in FACET_KEYS
+    ]
+    return base + " UNION ALL ".join(selects), params
+
+
+def _options(query: LibraryQuery, key: str, counts: dict, labels: dict, *, keep_order: bool = False) -> list:
+    selected = list(getattr(query, key))
+    wanted = [value for value, count in counts.items() if count > 0]
+    if not keep_order:
+        wanted.sort(key=lambda value: (-counts[value], str(labels.get(value, value)).lower()))
+    shown = wanted[:FACET_LIMIT] + [value for value in wanted[FACET_LIMIT:] if value in selected]
+    shown += [value for value in selected if value not in shown]
+    return [
+        FacetOption(
+            value=str(value),
+            label=str(labels.get(value, value)),
+            count=counts.get(value, 0),
+            selected=value in selected,
+            querystring=query.toggled(key, value).querystring(),
+        )
+        for value in shown
+    ]
+
+
+def library_version() -> str:
+    """Changes whenever a document is indexed or changes status, so cached counts are
+    never older than the data they count."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = library_version_bump()
+    return version
+
+
+def library_version_bump() -> str:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def _cache_key(kind: str, query: LibraryQuery) -> str:
+    digest = hashlib.sha256(urlencode(query.replace(sort="", page=1).params()).encode()).hexdigest()[:32]
+    return f"articles:{kind}:{library_version()}:{digest}"
+
+
+def result_count(query: LibraryQuery) -> int:
+    key = _cache_key("count", query)
+    count = cache.get(key)
+    if count is None:
+        count = filtered_documents(query).count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
+def library_facet_counts(query: LibraryQuery) -> FacetCounts:
+    """Every facet's counts with all the other selected facets applied, so a count says
+    how many results ticking that box would give; and the primary-source count.
+    Cached per query until the library changes."""
+    key = _cache_key("facets", query)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _library_facet_counts(query)
+        cache.set(key, counts, COUNT_CACHE_SECONDS)
+    return counts
+
+
+def _library_facet_counts(query: LibraryQuery) -> FacetCounts:
+    resolved = _resolve(query)
+    sql, params = _facet_sql(query, resolved)
+    raw: dict[str, dict[str, int]] = {key: {} for key in FACET_KEYS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for key, value, count in cursor.fetchall():
+            raw[key][value] = count
+
+    def by_pk(model, key: str, slug_of, selected_field: str):
+        counts = {int(pk): n for pk, n in raw[key].items()}
+        top = sorted(counts, key=lambda pk: -counts[pk])[: FACET_LIMIT * 2]
+        rows = model.objects.filter(Q(pk__in=top) | Q(**{f"{selected_field}__in": getattr(query, key)}))
+        return (
+            {slug_of(row): counts.get(row.pk, 0) for row in rows},
+            {slug_of(row): str(row) for row in rows},
+        )
+
+    topic_counts, topic_labels = by_pk(Topic, "topic", lambda row: row.slug, "slug")
+    tech_counts, tech_labels = by_pk(Technology, "technology", lambda row: row.slug, "slug")
+    country_counts, country_labels = by_pk(Country, "country", lambda row: row.code.code, "code")
+    publisher_counts, publisher_labels = by_pk(Publisher, "publisher", lambda row: row.slug, "slug")
+    year_counts = dict(sorted(((int(year), n) for year, n in raw["year"].items()), reverse=True))
+    facets = [
+        Facet("topic", _("Topic"), _options(query, "topic", topic_counts, topic_labels)),
+        Facet("technology", _("Technology"), _options(query, "technology", tech_counts, tech_labels)),
+        Facet("country", _("Country"), _options(query, "country", country_counts, country_labels)),
+        Facet("type", _("Document type"), _options(query, "type", raw["type"], dict(Document.Type.choices))),
+        Facet("publisher", _("Publisher"), _options(query, "publisher", publisher_counts, publisher_labels)),
+        Facet(
+            "year",
+            _("Year published"),
+            _options(query, "year", year_counts, {year: str(year) for year in year_counts}, keep_order=True),
+        ),
+    ]
+    return FacetCounts(facets=facets, primary=raw["primary"].get("", 0))
+
+
+def library_facets(query: LibraryQuery) -> list[Facet]:
+    return library_facet_counts(query).facets
+
+
+def primary_count(query: LibraryQuery) -> int:
+    return library_facet_counts(query).primary
+
+
+# --- Snippets ----------------------------------------------------------------------------
+
+MARKDOWN_NOISE = re.compile(r"[*_#>`]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain(markdown_text: str) -> str:
+    return " ".join(strip_tags(render_markdown(markdown_text)).split())
+
+
+def _mark(text: str) -> SafeString:
+    text = MARKDOWN_NOISE.sub(lambda match: match.group(1) or "", text)
+    html = escape(" ".join(text.split()))
+    html = html.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is ours
+
+
+def snippets(documents: list[Document], q: str) -> dict[int, SafeString]:
+    """A highlighted excerpt of each summary for the search, computed for one page only
+    (ts_headline is costly and must not run on every match)."""
+    ids = [document.pk for document in documents]
+    if not q:
+        return {document.pk: escape(Truncator(_plain(document.summary)).words(40)) for document in documents}
+    rows = (
+        Document.objects.filter(pk__in=ids)
+        .annotate(
+            snippet=SearchHeadline(
+                "summary",
+                search_query(q),
+                config=SEARCH_CONFIG,
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=40,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    return {pk: _mark(snippet or "") for pk, snippet in rows}
+
+
+# --- Did you mean ------------------------------------------------------------------------
+
+_trigram_cache: dict[str, bool] = {}
+NAME_SQL = """
+    SELECT name FROM articles_publisher UNION SELECT name FROM articles_entity
+    UNION SELECT name FROM articles_deployment UNION SELECT name FROM articles_topic
+    UNION SELECT name FROM articles_technology
+"""
+OPERATORS = re.compile(r'(?<!\w)-\S+|["()]|\bOR\b')
+
+
+def trigram_available() -> bool:
+    """Whether pg_trgm is installed in this database (system PostgreSQL: yes; the
+    embedded server has no contrib extensions)."""
+    key = connection.settings_dict["NAME"]
+    if key not in _trigram_cache:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _trigram_cache[key] = cursor.fetchone() is not None
+    return _trigram_cache[key]
+
+
+def _plain_terms(q: str) -> str:
+    return " ".join(OPERATORS.sub(" ", q).split())
+
+
+def did_you_mean(q: str, *, limit: int = 3, use_trigram: bool | None = None) -> list[str]:
+    """Names of publishers, entities, deployments, topics and technologies spelled like
+    the search: pg_trgm's word similarity where the server has it, otherwise difflib
+    over the same controlled name lists (a few thousand names at most)."""
+    term = _plain_terms(q)
+    if len(term) < 3:
+        return []
+    if use_trigram is None:
+        use_trigram = trigram_available()
+    if use_trigram:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT name FROM ({NAME_SQL}) AS names "  # noqa: S608 - constant SQL, term is a parameter
+                "WHERE word_similarity(%s, name) >= 0.5 AND lower(name) <> lower(%s) "
+                "ORDER BY word_similarity(%s, name) DESC, name LIMIT %s",
+                [term, term, term, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute(NAME_SQL + " LIMIT 20000")
+        names = [row[0] for row in cursor.fetchall()]
+    return _closest_names(term, names, limit)
+
+
+def _closest_names(term: str, names: list[str], limit: int) -> list[str]:
+    wanted = term.lower()
+    size = len(wanted.split())
+    scored = []
+    for name in names:
+        words = name.lower().split()
+        if name.lower() == wanted:
+            continue
+        windows = [" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))]
+        best = max(difflib.SequenceMatcher(None, wanted, window).ratio() for window in windows)
+        if best >= 0.75:
+            scored.append((best, name))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [name for _score, name in scored[:limit]]
+
+
+# --- One document --------------------------------------------------------------------------
+
+
+def _title_terms_query(title: str) -> SearchQuery | None:
+    """The title's own lexemes, OR'ed: documents that share words with it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [SEARCH_CONFIG, title])
+        lexemes = cursor.fetchone()[0] or []
+    if not lexemes:
+        return None
+    raw = " | ".join("'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'" for lexeme in lexemes)
+    return SearchQuery(raw, search_type="raw", config="simple")
+
+
+def related_documents(document: Document, *, limit: int = 5) -> list[Document]:
+    """Published documents ranked by shared deployments (strongest), shared topics,
+    and words their text shares with this title."""
+    deployment_ids = list(document.deployment_links.values_list("deployment_id", flat=True))
+    topic_ids = list(document.topics.values_list("pk", flat=True))
+    shared_deployments = Subquery(
+        DocumentDeployment.objects.filter(document_id=OuterRef("pk"), deployment_id__in=deployment_ids)
+        .order_by()
+        .values("document_id")
+        .annotate(c=Count("*"))
+        .values("c")[:1],
+        output_field=IntegerField(),
+    )
+    shared_topics = Subquery(
+        Document.topics.through.objects.filter(document_id=OuterRef("pk"), topic_id__in=topic_ids)
+        .order_by()
+        .values("document_id")
+        .annotate(c=Count("*"))
+        .values("c")[:1],
+        output_field=IntegerField(),
+    )
+    terms = _title_terms_query(document.title)
+    text_rank = SearchRank(F("search_vector"), terms) if terms is not None else Value(0.0)
+    candidates = (
+        Document.objects.published()
+        .exclude(pk=document.pk)
+        .annotate(
+            shared_deployments=Coalesce(shared_deployments, 0),
+            shared_topics=Coalesce(shared_topics, 0),
+            text_rank=Coalesce(text_rank, 0.0, output_field=FloatField()),
+        )
+        .annotate(score=F("shared_deployments") * 3.0 + F("shared_topics") + F("text_rank") * 10.0)
+    )
+    match = Q(shared_deployments__gt=0) | Q(shared_topics__gt=0)
+    if terms is not None:
+        match |= Q(search_vector=terms)
+    return list(candidates.filter(match).select_related("publisher").order_by("-score", "-number")[:limit])
+
+
+def document_letters(document: Document) -> list:
+    """Public letters whose demands cite this document."""
+    from campaign.petitions.models import Petition
+
+    return list(Petition.objects.public().filter(demands__citations__document=document).distinct().order_by("title"))
+
+
+# --- Letters cite evidence ---------------------------------------------------------------
+
+
+@dataclass
+class Footnote:
+    number: int
+    document: Document
+
+
+@dataclass
+class CitedDemand:
+    demand: object
+    notes: list[Footnote]
+
+
+@dataclass
+class LetterEvidence:
+    demands: list[CitedDemand]
+    footnotes: list[Footnote]
+
+
+def letter_evidence(demands) -> LetterEvidence:
+    """Number each cited document once, in the order the demands first cite it."""
+    demands = list(demands)
+    citations = (
+        DemandCitation.objects.filter(demand__in=demands, document__status=Document.Status.PUBLISHED)
+        .select_related("document__publisher")
+        .order_by("position", "pk")
+    )
+    by_demand: dict[int, list[Document]] = {}
+    for citation in citations:
+        by_demand.setdefault(citation.demand_id, []).append(citation.document)
+    numbers: dict[int, Footnote] = {}
+    cited = []
+    for demand in demands:
+        notes = []
+        for document in by_demand.get(demand.pk, []):
+            if document.pk not in numbers:
+                numbers[document.pk] = Footnote(len(numbers) + 1, document)
+            notes.append(numbers[document.pk])
+        cited.append(CitedDemand(demand, notes))
+    return LetterEvidence(cited, list(numbers.values()))
+
+
+# --- Figures about the library -------------------------------------------------------------
+
+
+@dataclass
+class HeadlineFigures:
+    deployments: int
+    countries: int
+    documents: int
+    wins: int
+
+
+def headline_figures() -> HeadlineFigures:
+    documented = Deployment.objects.documented()
+    return HeadlineFigures(
+        deployments=documented.count(),
+        countries=documented.order_by().values("country").distinct().count(),
+        documents=Document.objects.published().count(),
+        wins=Win.objects.filter(documents__status=Document.Status.PUBLISHED).distinct().count(),
+    )
+
+
+def data_last_updated() -> datetime | None:
+    return Document.objects.published().aggregate(last=Max("updated_at"))["last"]
+
+
+def document_possible_duplicates(*, title: str, publisher_id: int | None, exclude_pk: int | None) -> list[Document]:
+    """Documents from the same publisher whose titles read alike (an editor's warning,
+    not a refusal: a series of reports may share most of a title)."""
+    if not title or not publisher_id:
+        return []
+    same_publisher = Document.objects.filter(publisher_id=publisher_id).exclude(pk=exclude_pk)
+    if trigram_available():
+        return list(
+            same_publisher.annotate(similarity=TrigramSimilarity("title", title))
+            .filter(similarity__gte=0.5)
+            .order_by("-similarity")[:5]
+        )
+    rows = list(same_publisher.order_by("-number").values_list("pk", "title")[:2000])
+    close = [pk for pk, other in rows if difflib.SequenceMatcher(None, title.lower(), other.lower()).ratio() >= 0.8]
+    return list(Document.objects.filter(pk__in=close[:5]))
+
+
+def entity_documents(entity: Entity) -> QuerySet[Document]:
+    return (
+        Document.objects.published()
+        .filter(
+            Q(entities=entity)
+            | Q(deployment_links__deployment__deployer=entity)
+            | Q(deployment_links__deployment__vendors=entity)
+        )
+        .distinct()
+        .select_related("publisher")
+        .order_by(F("published_on").desc(nulls_last=True), "-number")
+    )
