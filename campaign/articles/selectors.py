@@ -201,7 +201,7 @@ def _facet_sql(query: LibraryQuery, resolved: ResolvedFilters) -> tuple[str, lis
     # Built from constant fragments only; every value travels as a parameter.
     columns = ", ".join(flags)
     base = (
-        "WITH base AS MATERIALIZED (SELECT topic_ids, technology_ids, country_ids, doc_type, publisher_id, "  # noqa: S608
+        "WITH base AS MATERIALIZED (SELECT topic_ids, technology_ids, country_ids, doc_type, publisher_id, "  # noqa: S608  # nosec B608
         f"is_primary_source, extract(year FROM published_on)::int AS year, {columns} "
         f"FROM articles_document WHERE {where}) "
     )
@@ -331,7 +331,7 @@ def _mark(text: str) -> SafeString:
     text = MARKDOWN_NOISE.sub(lambda match: match.group(1) or "", text)
     html = escape(" ".join(text.split()))
     html = html.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is ours
+    return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is ours  # nosec B308 B703
 
 
 def snippets(documents: list[Document], q: str) -> dict[int, SafeString]:
@@ -398,7 +398,7 @@ def did_you_mean(q: str, *, limit: int = 3, use_trigram: bool | None = None) -> 
     if use_trigram:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT name FROM ({NAME_SQL}) AS names "  # noqa: S608 - constant SQL, term is a parameter
+                f"SELECT name FROM ({NAME_SQL}) AS names "  # noqa: S608 - constant SQL, term is a parameter  # nosec B608
                 "WHERE word_similarity(%s, name) >= 0.5 AND lower(name) <> lower(%s) "
                 "ORDER BY word_similarity(%s, name) DESC, name LIMIT %s",
                 [term, term, term, limit],
