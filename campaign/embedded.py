@@ -39,12 +39,19 @@ def postgres_url() -> str:
 def broker_folders() -> dict[str, str]:
     """Folders for kombu's filesystem transport: a real broker with no server."""
     folder = Path(os.environ.get("CAMPAIGN_BROKER_DIR", VAR_DIR / "broker"))
-    paths = {"data_folder_in": folder / "queue", "processed_folder": folder / "processed"}
+    paths = {
+        "data_folder_in": folder / "queue",
+        "processed_folder": folder / "processed",
+        # Broadcast (control) messages: kombu's default is a "control" folder in the
+        # current directory, which would litter the checkout.
+        "control_folder": folder / "control",
+    }
     for path in paths.values():
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(paths["data_folder_in"]),
         "data_folder_out": str(paths["data_folder_in"]),
         "processed_folder": str(paths["processed_folder"]),
+        "control_folder": str(paths["control_folder"]),
         "store_processed": False,
     }
