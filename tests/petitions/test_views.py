@@ -283,3 +283,14 @@ def test_home_and_list_and_privacy_render(client):
 def test_unknown_page_is_a_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_confirmation_mail_subject_is_plain_text_not_html(client, mailoutbox, django_capture_on_commit_callbacks):
+    petition = PetitionFactory(
+        title='Stop "face" scans & <tags> now, and a very long title that the mail header must fold'
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(sign_url(petition), sign_data())
+    subject = mailoutbox[0].subject
+    assert subject.endswith('Stop "face" scans & <tags> now, and a very long title that the mail header must fold')
+    assert "&amp;" not in subject and "&quot;" not in subject
