@@ -7,7 +7,7 @@ database of its own, Redis at 127.0.0.1:6379 as broker and cache when it answers
 from bench/load.py in its own process. Every scenario prints a table and writes
 bench/results/<scenario>.json. Everything started here is stopped here.
 
-    python -m bench.run [--full] [--only sign,read,export,ceiling]
+    python -m bench.run [--full] [--only sign,read,export,ceiling,search]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -36,6 +37,9 @@ WORK = BASE_DIR / "var" / "bench"
 BENCH_DB = "campaign_bench"
 ORGANISER = ("organiser@example.org", secrets.token_urlsafe(16))
 EXPORT_ROWS = 1_000_000
+# On one shared machine the web server comes first: under a surge, pages and signatures
+# are answered at once and the mail queue drains right after (README, Production).
+WORKER_NICENESS = 10
 
 
 def free_port() -> int:
@@ -137,11 +141,11 @@ class Stack:
             [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True, capture_output=True, text=True
         ).stdout
 
-    def spawn(self, name: str, *args: str) -> subprocess.Popen:
+    def spawn(self, name: str, *args: str, niceness: int = 0) -> subprocess.Popen:
         log = (WORK / f"{name}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, *args], cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )  # fmt: skip
         self.processes.append(process)
         return process
@@ -176,12 +180,28 @@ class Stack:
         self.spawn(
             "worker", "-m", "celery", "-A", "campaign", "worker", "--loglevel=WARNING",
             f"--concurrency={self.cores * 2}", "--without-mingle", "--without-gossip", "--without-heartbeat",
+            niceness=WORKER_NICENESS,
         )  # fmt: skip
         self.spawn(
             "beat", "-m", "celery", "-A", "campaign", "beat", "--loglevel=WARNING",
             f"--schedule={WORK / 'beat-schedule'}",
         )  # fmt: skip
         wait_for(lambda: port_open(self.port) and port_open(self.smtp_port), 60, "gunicorn and the SMTP sink")
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """A surge meets a server that has been up for a while: every web worker has
+        loaded its templates and opened its connections. A few hundred reads first, not
+        measured, so the first second of a scenario does not time the start-up."""
+        slug = self.sql("SELECT slug FROM petitions_petition WHERE status = 'open' ORDER BY id LIMIT 1")[0][0]
+        paths = [f"/letters/{slug}/", f"/api/petitions/{slug}/", "/bench/ceiling/", "/"] * 60
+
+        def fetch(path: str) -> None:
+            with urllib.request.urlopen(self.url + path, timeout=60) as reply:  # noqa: S310  # nosec B310
+                reply.read()
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            list(pool.map(fetch, paths))
 
     def stop(self) -> None:
         for process in self.processes:
@@ -309,6 +329,7 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
         "mails_when_load_ended": mails_at_end,
         "drain_seconds_after_load": round(drain, 1),
         "mails_per_second_overall": round(mails / (surge["seconds"] + drain), 1),
+        "mails_per_second_once_load_ended": round((mails - mails_at_end) / drain, 1) if drain >= 1 else None,
         "confirmations": confirmed,
         "confirmations_per_second": confirm["confirm (POST)"]["per_second"],
         "public_count": api["signature_count"],
@@ -318,7 +339,7 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
     table(f"signing surge ({surge['concurrency']} at once, {surge['seconds']} s)", request_rows(surge))
     table("ledger", list(ledger.items()))
     table("confirming every link", request_rows(confirm))
-    ok = rows == accepted and mails == rows and api["signature_count"] - demo - before == confirmed
+    ok = rows == accepted == mails == confirmed and api["signature_count"] - demo - before == confirmed
     print(f"  ledger {'balances' if ok else 'DOES NOT BALANCE'}")
     save("sign", machine, {"surge": surge, "ledger": ledger, "confirm": confirm, "ledger_balances": ok})
 
@@ -386,7 +407,28 @@ def scenario_export(stack: Stack, machine: dict, seconds: float) -> None:
     save("export", machine, result)
 
 
+def scenario_search(stack: Stack, machine: dict, seconds: float) -> None:
+    """Evidence search at 100,000 documents: bench/library_search.py in a database of its
+    own on the stack's server (created, loaded and dropped there), with a Redis database
+    of its own as cache when there is Redis, as the site would use. `seconds` is unused:
+    this scenario times a fixed set of searches and facet selections."""
+    out = WORK / "search.json"
+    env = {**stack.env, "CACHE_URL": "redis://127.0.0.1:6379/13" if stack.redis else ""}
+    subprocess.run(
+        [sys.executable, "bench/library_search.py", "--documents", "100000", "--json", str(out)],
+        cwd=BASE_DIR, env=env, check=True, timeout=3600,
+    )  # fmt: skip
+    figures = json.loads(out.read_text())
+    rows = [
+        (name, f"p50 {m['p50_ms']} ms  p95 {m['p95_ms']} ms  max {m['max_ms']} ms")
+        for name, m in figures["measures"].items()
+    ]
+    table(f"evidence search at {figures['documents']:,} documents (PostgreSQL {figures['postgresql']})", rows)
+    save("search", machine, {"cache": env["CACHE_URL"] or "database cache", **figures})
+
+
 SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
+SCENARIOS["search"] = scenario_search
 
 
 def main() -> None:
@@ -396,6 +438,9 @@ def main() -> None:
     parser.add_argument("--serve", type=int, default=0, help="start the stack, serve N seconds (to profile), stop")
     args = parser.parse_args()
     seconds = 60 if args.full else float(os.environ.get("BENCH_SECONDS", "10"))
+    # A bench stopped with SIGTERM (or SIGHUP) still stops everything it started.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
     stack = Stack()
     machine = {
         "cpu": platform.processor() or platform.machine(),
@@ -406,6 +451,7 @@ def main() -> None:
         "broker_and_cache": "Redis 127.0.0.1:6379 (db 14, 15)" if stack.redis else "folder broker, database cache",
         "gunicorn_workers": stack.web_workers,
         "celery_concurrency": stack.cores * 2,
+        "celery_worker_niceness": WORKER_NICENESS,
         "seconds_per_load_scenario": seconds,
     }
     print("machine: " + ", ".join(f"{key} {value}" for key, value in machine.items()))

@@ -155,7 +155,7 @@ STORAGES = {
 
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "campaign.core.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {
         "default": {
@@ -199,6 +199,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
+# Celery closes the database connection around every task unless this is set; the
+# tasks reuse it as requests do instead (campaign/celery.py).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_ACCEPT_CONTENT = ["json"]
 # The outbox (campaign.core.services): how often beat sweeps it for mails the broker
 # never took, how long a worker's claim on a mail lasts (a killed worker's mails are
@@ -206,6 +209,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+# Worker liveness (campaign.core.services): `manage.py worker_alive` and `make run` send
+# a worker canary tasks on its own direct queue, and call it stuck when it has run none
+# for this long. The direct queue is read with the task queue, on the same channel.
+WORKER_STUCK_SECONDS = env_int("WORKER_STUCK_SECONDS", 120)
+CELERY_WORKER_DIRECT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "campaign.core.tasks.outbox_sweep_task", "schedule": float(OUTBOX_SWEEP_SECONDS)},
@@ -306,8 +314,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"quiet_canary": {"()": "campaign.core.logs.QuietCanary"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        "celery.worker.strategy": {"filters": ["quiet_canary"]},
+        "celery.app.trace": {"filters": ["quiet_canary"]},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},

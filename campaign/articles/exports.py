@@ -3,7 +3,6 @@ dictionary that documents every column."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET
 from campaign.articles import selectors
 from campaign.articles.forms import parse_library_query
 from campaign.articles.models import Country, Document, DocumentDeployment
-from campaign.core.csv import Echo, formula_safe
+from campaign.core.csv import csv_chunks
 from campaign.core.links import absolute_url
 
 CHUNK = 2000
@@ -127,17 +126,10 @@ def _filename(extension: str) -> str:
 
 @require_GET
 def export_csv(request):
-    writer = csv.writer(Echo())
     names = [column.name for column in COLUMNS]
-
-    def stream():
-        yield "\ufeff"  # so spreadsheets read the file as UTF-8
-        yield writer.writerow(names)
-        for document in _documents(request):
-            row = _row(document)
-            yield writer.writerow([formula_safe(row[name]) for name in names])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    rows = ([row[name] for name in names] for row in map(_row, _documents(request)))
+    # The byte-order mark makes spreadsheets read the file as UTF-8.
+    response = StreamingHttpResponse(csv_chunks(names, rows, prefix="\ufeff"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 

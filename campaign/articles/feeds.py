@@ -51,7 +51,7 @@ class LibraryRssFeed(Feed):
         return str(_("Documents on biometric surveillance, newest additions first."))
 
     def items(self, query: LibraryQuery):
-        return selectors.library_results(query)[:FEED_SIZE]
+        return selectors.library_results(query, limit=FEED_SIZE)[:FEED_SIZE]
 
     def item_title(self, document) -> str:
         return document.title

@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     F,
     FloatField,
@@ -30,6 +31,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from campaign.articles.forms import LibraryQuery, Sort
 from campaign.articles.models import (
@@ -40,6 +42,7 @@ from campaign.articles.models import (
     DocumentDeployment,
     Entity,
     Publisher,
+    SearchEntry,
     Technology,
     Topic,
     Win,
@@ -95,41 +98,69 @@ def _year_condition(years: tuple[int, ...]) -> Q:
     return condition
 
 
-def filtered_documents(
-    query: LibraryQuery, *, skip: str | None = None, resolved: ResolvedFilters | None = None
-) -> QuerySet[Document]:
-    """Published documents matching the search and every selected facet but `skip`.
+def _narrowed(rows: QuerySet, query: LibraryQuery, resolved: ResolvedFilters) -> QuerySet:
+    """Every selected facet applied, to documents or to search entries (same columns).
     Values within one facet widen (either topic); facets narrow each other."""
+    if query.topic:
+        rows = rows.filter(topic_ids__overlap=list(resolved.topic))
+    if query.technology:
+        rows = rows.filter(technology_ids__overlap=list(resolved.technology))
+    if query.country:
+        rows = rows.filter(country_ids__overlap=list(resolved.country))
+    if query.type:
+        rows = rows.filter(doc_type__in=query.type)
+    if query.publisher:
+        rows = rows.filter(publisher_id__in=resolved.publisher)
+    if query.year:
+        rows = rows.filter(_year_condition(query.year))
+    if query.primary:
+        rows = rows.filter(is_primary_source=True)
+    return rows
+
+
+def _matching_entries(query: LibraryQuery, resolved: ResolvedFilters) -> QuerySet[SearchEntry]:
+    """The search entries (published documents only) the search and the facets match."""
+    return _narrowed(SearchEntry.objects.filter(search_vector=search_query(query.q)), query, resolved)
+
+
+def filtered_documents(query: LibraryQuery, *, resolved: ResolvedFilters | None = None) -> QuerySet[Document]:
+    """Published documents matching the search and every selected facet."""
     resolved = resolved or _resolve(query)
-    documents = Document.objects.published()
     if query.q:
-        documents = documents.filter(search_vector=search_query(query.q))
-    if query.topic and skip != "topic":
-        documents = documents.filter(topic_ids__overlap=list(resolved.topic))
-    if query.technology and skip != "technology":
-        documents = documents.filter(technology_ids__overlap=list(resolved.technology))
-    if query.country and skip != "country":
-        documents = documents.filter(country_ids__overlap=list(resolved.country))
-    if query.type and skip != "type":
-        documents = documents.filter(doc_type__in=query.type)
-    if query.publisher and skip != "publisher":
-        documents = documents.filter(publisher_id__in=resolved.publisher)
-    if query.year and skip != "year":
-        documents = documents.filter(_year_condition(query.year))
-    if query.primary and skip != "primary":
-        documents = documents.filter(is_primary_source=True)
-    return documents
+        # Found in the narrow search entries; only the documents found are read.
+        entries = _matching_entries(query, resolved).values("document_id")
+        return Document.objects.published().filter(pk__in=entries)
+    return _narrowed(Document.objects.published(), query, resolved)
 
 
-def library_results(query: LibraryQuery) -> QuerySet[Document]:
-    documents = filtered_documents(query).select_related("publisher")
-    sort = query.effective_sort
-    if sort == Sort.RELEVANCE and query.q:
-        documents = documents.annotate(rank=SearchRank(F("search_vector"), search_query(query.q)))
-        return documents.order_by("-rank", F("published_on").desc(nulls_last=True), "-number")
+def _order(sort: str, prefix: str = "") -> tuple:
+    if sort == Sort.RELEVANCE:
+        return ("-rank", F(f"{prefix}published_on").desc(nulls_last=True), f"-{prefix}number")
     if sort == Sort.ADDED:
-        return documents.order_by(F("published_at").desc(nulls_last=True), "-number")
-    return documents.order_by(F("published_on").desc(nulls_last=True), "-number")
+        return (F(f"{prefix}published_at").desc(nulls_last=True), f"-{prefix}number")
+    return (F(f"{prefix}published_on").desc(nulls_last=True), f"-{prefix}number")
+
+
+def library_results(query: LibraryQuery, *, limit: int | None = None) -> QuerySet[Document]:
+    """The library's results in the reader's order. Pass `limit` when no more than the
+    first `limit` results will be read (the end of the page shown): a search then sorts
+    only its first `limit` entries, and reads only those documents."""
+    sort = query.effective_sort
+    if not query.q:
+        return filtered_documents(query).select_related("publisher").order_by(*_order(sort))
+    # Sorted among the search entries, which carry the sort keys, so that PostgreSQL may
+    # choose between ranking every match and walking a date index, on one table.
+    entries = _matching_entries(query, _resolve(query))
+    if sort == Sort.RELEVANCE:
+        entries = entries.alias(rank=SearchRank(F("search_vector"), search_query(query.q)))
+    entries = entries.order_by(*_order(sort))
+    if limit is not None:
+        entries = entries[:limit]
+    documents = Document.objects.filter(pk__in=entries.values("document_id")).select_related("publisher")
+    if sort == Sort.RELEVANCE:
+        # Ranked again, but only what the first ranking kept.
+        documents = documents.alias(rank=SearchRank(F("search_entry__search_vector"), search_query(query.q)))
+    return documents.order_by(*_order(sort))
 
 
 # --- Facets ------------------------------------------------------------------------------
@@ -141,7 +172,13 @@ class FacetOption:
     label: str
     count: int
     selected: bool
-    querystring: str = ""
+    toggles: LibraryQuery | None = field(default=None, repr=False)
+
+    @property
+    def querystring(self) -> str:
+        """The library with this option ticked or unticked (built when asked for: the
+        page's form does not need it)."""
+        return self.toggles.querystring() if self.toggles is not None else ""
 
 
 @dataclass
@@ -159,57 +196,91 @@ class Facet:
 class FacetCounts:
     facets: list[Facet]
     primary: int
+    total: int  # the results: counted in the same statement, so the page needs no count of its own
 
 
 FACET_KEYS = ("topic", "technology", "country", "type", "publisher", "year", "primary")
-# Each facet is counted over the documents that pass every *other* selected facet.
-FACET_SELECTS = {
-    "topic": "SELECT 'topic', v::text, count(*) FROM base, unnest(topic_ids) v WHERE {others} GROUP BY v",
-    "technology": (
-        "SELECT 'technology', v::text, count(*) FROM base, unnest(technology_ids) v WHERE {others} GROUP BY v"
-    ),
-    "country": "SELECT 'country', v::text, count(*) FROM base, unnest(country_ids) v WHERE {others} GROUP BY v",
-    "type": "SELECT 'type', doc_type, count(*) FROM base WHERE {others} GROUP BY doc_type",
-    "publisher": "SELECT 'publisher', publisher_id::text, count(*) FROM base WHERE {others} GROUP BY publisher_id",
-    "year": "SELECT 'year', year::text, count(*) FROM base WHERE year IS NOT NULL AND {others} GROUP BY year",
-    "primary": "SELECT 'primary', '', count(*) FROM base WHERE is_primary_source AND {others}",
-}
 
 
-def _facet_sql(query: LibraryQuery, resolved: ResolvedFilters) -> tuple[str, list]:
-    """One statement: scan the matching documents once into a CTE that carries, for each
-    facet, whether the row passes that facet's selection; then count every facet from it."""
-    flags: list[str] = []
-    params: list = []
-    conditions = {
-        "topic": ("topic_ids && %s::bigint[]", [list(resolved.topic)]) if query.topic else None,
-        "technology": ("technology_ids && %s::bigint[]", [list(resolved.technology)]) if query.technology else None,
-        "country": ("country_ids && %s::bigint[]", [list(resolved.country)]) if query.country else None,
-        "type": ("doc_type = ANY(%s)", [list(query.type)]) if query.type else None,
-        "publisher": ("publisher_id = ANY(%s)", [list(resolved.publisher)]) if query.publisher else None,
-        "year": ("extract(year FROM published_on)::int = ANY(%s)", [list(query.year)]) if query.year else None,
-        "primary": ("is_primary_source", []) if query.primary else None,
+def _selected_values(query: LibraryQuery, resolved: ResolvedFilters) -> dict[str, list[str]]:
+    """Each selected facet's values as the facet bitmaps spell them (ids, codes, years)."""
+    values = {
+        "topic": [str(pk) for pk in resolved.topic],
+        "technology": [str(pk) for pk in resolved.technology],
+        "country": [str(pk) for pk in resolved.country],
+        "type": list(query.type),
+        "publisher": [str(pk) for pk in resolved.publisher],
+        "year": [str(year) for year in query.year],
+        "primary": [""] if query.primary else [],
     }
-    for key in FACET_KEYS:
-        condition = conditions[key]
-        flags.append(f"({condition[0] if condition else 'TRUE'}) AS ok_{key}")
-        params.extend(condition[1] if condition else [])
-    where = "status = 'published'"
+    return {key: value for key, value in values.items() if value}
+
+
+# The published documents the search matches, as a bitmap as long as the facet bitmaps:
+# per 64 ids one bigint (most significant bit first, as in migration 0002's
+# articles_bitmap), spelt out in bits, with zeros for the runs of ids that do not match.
+MATCH_BITMAP_SQL = (
+    "SELECT (coalesce(string_agg(repeat('0', 64 * gap) || mask::bit(64)::text, '' ORDER BY chunk), '')"
+    " || repeat('0', size.n - 64 * (coalesce(max(chunk), -1)::integer + 1)))::varbit AS bits"
+    " FROM size LEFT JOIN ("
+    "  SELECT chunk, mask, (chunk - coalesce(lag(chunk) OVER (ORDER BY chunk), -1) - 1)::integer AS gap FROM ("
+    "   SELECT document_id >> 6 AS chunk, bit_or(1::bigint << (63 - (document_id & 63))::integer) AS mask"
+    "   FROM articles_searchentry WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s) GROUP BY 1"
+    "  ) AS chunks) AS pieces ON chunk < size.n / 64 GROUP BY size.n"
+)
+SIZE_SQL = "SELECT length(bits) AS n FROM articles_facetbitmap WHERE facet = 'all' AND value = ''"
+ALL_BITMAP_SQL = "SELECT bits FROM articles_facetbitmap WHERE facet = 'all' AND value = ''"
+
+
+def _bitmap_sql(query: LibraryQuery, resolved: ResolvedFilters, *, facets: bool) -> tuple[str, list]:
+    """One statement over the facet bitmaps (see models.FacetBitmap). `base` is the set of
+    documents the search matches (every published one without a search); `chosen` holds,
+    per selected facet, the documents having any of its selected values. A facet is
+    counted over base AND every other facet's choice (its `mask`), so a count says how
+    many results ticking that box would give; the row ('count', '') is base AND every
+    choice. No rows at all when nothing was ever published."""
+    params: list = []
     if query.q:
-        where += " AND search_vector @@ websearch_to_tsquery(%s::regconfig, %s)"
-        params.extend([SEARCH_CONFIG, query.q])
+        base = MATCH_BITMAP_SQL
+        params += [SEARCH_CONFIG, query.q]
+    else:
+        base = ALL_BITMAP_SQL
+    selected = _selected_values(query, resolved)
+    # A selected facet none of whose values exists still narrows: to nothing (XOR gives 0s).
+    chosen = "SELECT NULL::text AS facet, NULL::varbit AS bits WHERE false"
+    if selected:
+        chosen = (
+            "SELECT s.facet, coalesce(bit_or(b.bits), (SELECT bits # bits FROM base)) AS bits "
+            "FROM unnest(%s::text[], %s::text[]) AS s(facet, value) "
+            "LEFT JOIN articles_facetbitmap AS b ON b.facet = s.facet AND b.value = s.value GROUP BY s.facet"
+        )
+        pairs = [(key, value) for key, values in selected.items() for value in values]
+        params += [[key for key, _value in pairs], [value for _key, value in pairs]]
     # Built from constant fragments only; every value travels as a parameter.
-    columns = ", ".join(flags)
-    base = (
-        "WITH base AS MATERIALIZED (SELECT topic_ids, technology_ids, country_ids, doc_type, publisher_id, "  # noqa: S608  # nosec B608
-        f"is_primary_source, extract(year FROM published_on)::int AS year, {columns} "
-        f"FROM articles_document WHERE {where}) "
+    sql = f"WITH size AS MATERIALIZED ({SIZE_SQL}), base AS MATERIALIZED ({base}), chosen AS MATERIALIZED ({chosen}) "  # nosec B608
+    if facets:
+        sql += (
+            ", masks AS MATERIALIZED (SELECT f.facet, base.bits & coalesce("
+            "(SELECT bit_and(c.bits) FROM chosen AS c WHERE c.facet <> f.facet), base.bits) AS mask "
+            "FROM base, unnest(%s::text[]) AS f(facet)) "
+        )
+        params.append(list(FACET_KEYS))
+    sql += (
+        "SELECT 'count', '', bit_count(base.bits & coalesce((SELECT bit_and(bits) FROM chosen), base.bits)) FROM base"
     )
-    selects = [
-        FACET_SELECTS[key].format(others=" AND ".join(f"ok_{other}" for other in FACET_KEYS if other != key))
-        for key in FACET_KEYS
-    ]
-    return base + " UNION ALL ".join(selects), params
+    if facets:
+        # Publishers are many, and all but a few are shown only when selected: the most
+        # frequent come from articles_facet_top (see migration 0002), which need not count
+        # the long tail; the selected ones are counted whatever their rank.
+        sql += (
+            " UNION ALL SELECT b.facet, b.value, bit_count(b.bits & m.mask)"
+            " FROM articles_facetbitmap AS b JOIN masks AS m ON m.facet = b.facet"
+            " WHERE b.facet <> 'publisher' OR b.value = ANY(%s::text[])"
+            " UNION ALL SELECT 'publisher', top.value, top.documents"
+            " FROM masks AS m, articles_facet_top(m.mask, 'publisher', %s) AS top WHERE m.facet = 'publisher'"
+        )
+        params += [selected.get("publisher", []), FACET_LIMIT]
+    return sql, params
 
 
 def _options(query: LibraryQuery, key: str, counts: dict, labels: dict, *, keep_order: bool = False) -> list:
@@ -225,7 +296,7 @@ def _options(query: LibraryQuery, key: str, counts: dict, labels: dict, *, keep_
             label=str(labels.get(value, value)),
             count=counts.get(value, 0),
             selected=value in selected,
-            querystring=query.toggled(key, value).querystring(),
+            toggles=query.toggled(key, value),
         )
         for value in shown
     ]
@@ -255,7 +326,12 @@ def result_count(query: LibraryQuery) -> int:
     key = _cache_key("count", query)
     count = cache.get(key)
     if count is None:
-        count = filtered_documents(query).count()
+        if query.q:
+            # Without facets, the search index alone answers: PostgreSQL skips the entries'
+            # all-visible pages, as no column is left to check.
+            count = _matching_entries(query, _resolve(query)).count()
+        else:
+            count = _bitmap_counts(query, _resolve(query), facets=False)["count"].get("", 0)
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
 
@@ -264,7 +340,8 @@ def library_facet_counts(query: LibraryQuery) -> FacetCounts:
     """Every facet's counts with all the other selected facets applied, so a count says
     how many results ticking that box would give; and the primary-source count.
     Cached per query until the library changes."""
-    key = _cache_key("facets", query)
+    # Not "facets" any more: what was cached under that name has no .total.
+    key = _cache_key("facet-counts", query)
     counts = cache.get(key)
     if counts is None:
         counts = _library_facet_counts(query)
@@ -272,28 +349,53 @@ def library_facet_counts(query: LibraryQuery) -> FacetCounts:
     return counts
 
 
-def _library_facet_counts(query: LibraryQuery) -> FacetCounts:
-    resolved = _resolve(query)
-    sql, params = _facet_sql(query, resolved)
-    raw: dict[str, dict[str, int]] = {key: {} for key in FACET_KEYS}
+def _bitmap_counts(query: LibraryQuery, resolved: ResolvedFilters, *, facets: bool) -> dict[str, dict[str, int]]:
+    sql, params = _bitmap_sql(query, resolved, facets=facets)
+    raw: dict[str, dict[str, int]] = {key: {} for key in ("count", *FACET_KEYS)}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for key, value, count in cursor.fetchall():
-            raw[key][value] = count
+            if count:  # NULL when nothing is published yet
+                raw[key][value] = count
+    return raw
 
-    def by_pk(model, key: str, slug_of, selected_field: str):
-        counts = {int(pk): n for pk, n in raw[key].items()}
-        top = sorted(counts, key=lambda pk: -counts[pk])[: FACET_LIMIT * 2]
-        rows = model.objects.filter(Q(pk__in=top) | Q(**{f"{selected_field}__in": getattr(query, key)}))
+
+LABELLED = {"topic": Topic, "technology": Technology, "country": Country, "publisher": Publisher}
+
+
+def _names(query: LibraryQuery, counts: dict[str, dict[int, int]]) -> dict[str, dict[int, tuple[str, str]]]:
+    """pk -> (value in the query string, label) for the options a facet may show: its
+    most frequent values and the selected ones. One query for the four lists."""
+    parts = []
+    for key, model in LABELLED.items():
+        top = sorted(counts[key], key=lambda pk, key=key: -counts[key][pk])[: FACET_LIMIT * 2]
+        field_name = "code" if model is Country else "slug"
+        label = "code" if model is Country else "name"
+        rows = model.objects.filter(Q(pk__in=top) | Q(**{f"{field_name}__in": getattr(query, key)}))
+        parts.append(rows.values_list(Value(key, output_field=CharField()), "pk", field_name, label).order_by())
+    names: dict[str, dict[int, tuple[str, str]]] = {key: {} for key in LABELLED}
+    for key, pk, value, label in parts[0].union(*parts[1:], all=True):
+        names[key][pk] = (value, str(countries.name(label)) if key == "country" else label)
+    return names
+
+
+def _library_facet_counts(query: LibraryQuery) -> FacetCounts:
+    resolved = _resolve(query)
+    raw = _bitmap_counts(query, resolved, facets=True)
+
+    counts = {key: {int(pk): n for pk, n in raw[key].items()} for key in LABELLED}
+    names = _names(query, counts)
+
+    def by_value(key: str) -> tuple[dict, dict]:
         return (
-            {slug_of(row): counts.get(row.pk, 0) for row in rows},
-            {slug_of(row): str(row) for row in rows},
+            {value: counts[key].get(pk, 0) for pk, (value, _label) in names[key].items()},
+            dict(names[key].values()),
         )
 
-    topic_counts, topic_labels = by_pk(Topic, "topic", lambda row: row.slug, "slug")
-    tech_counts, tech_labels = by_pk(Technology, "technology", lambda row: row.slug, "slug")
-    country_counts, country_labels = by_pk(Country, "country", lambda row: row.code.code, "code")
-    publisher_counts, publisher_labels = by_pk(Publisher, "publisher", lambda row: row.slug, "slug")
+    topic_counts, topic_labels = by_value("topic")
+    tech_counts, tech_labels = by_value("technology")
+    country_counts, country_labels = by_value("country")
+    publisher_counts, publisher_labels = by_value("publisher")
     year_counts = dict(sorted(((int(year), n) for year, n in raw["year"].items()), reverse=True))
     facets = [
         Facet("topic", _("Topic"), _options(query, "topic", topic_counts, topic_labels)),
@@ -307,7 +409,7 @@ def _library_facet_counts(query: LibraryQuery) -> FacetCounts:
             _options(query, "year", year_counts, {year: str(year) for year in year_counts}, keep_order=True),
         ),
     ]
-    return FacetCounts(facets=facets, primary=raw["primary"].get("", 0))
+    return FacetCounts(facets=facets, primary=raw["primary"].get("", 0), total=raw["count"].get("", 0))
 
 
 def library_facets(query: LibraryQuery) -> list[Facet]:
@@ -462,7 +564,7 @@ def related_documents(document: Document, *, limit: int = 5) -> list[Document]:
         output_field=IntegerField(),
     )
     terms = _title_terms_query(document.title)
-    text_rank = SearchRank(F("search_vector"), terms) if terms is not None else Value(0.0)
+    text_rank = SearchRank(F("search_entry__search_vector"), terms) if terms is not None else Value(0.0)
     candidates = (
         Document.objects.published()
         .exclude(pk=document.pk)
@@ -475,7 +577,7 @@ def related_documents(document: Document, *, limit: int = 5) -> list[Document]:
     )
     match = Q(shared_deployments__gt=0) | Q(shared_topics__gt=0)
     if terms is not None:
-        match |= Q(search_vector=terms)
+        match |= Q(search_entry__search_vector=terms)
     return list(candidates.filter(match).select_related("publisher").order_by("-score", "-number")[:limit])
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign.articles.models import Document
+from campaign.core.pagecache import public_pages_changed
 
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
@@ -98,6 +99,7 @@ def _library_changed() -> None:
 
     library_version_bump()
     transaction.on_commit(library_version_bump)
+    public_pages_changed()  # letters cite documents in their footnotes
 
 
 def document_set_status(*, document: Document, status: str) -> bool:

@@ -29,8 +29,9 @@ def _paginate(request, queryset, page_number: int):
 @require_GET
 def library(request):
     query = parse_library_query(request.GET)
-    paginator = Paginator(selectors.library_results(query), selectors.PAGE_SIZE)
-    paginator.count = selectors.result_count(query)  # cached until the library changes
+    facet_counts = selectors.library_facet_counts(query)  # cached until the library changes
+    paginator = Paginator(selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE), selectors.PAGE_SIZE)
+    paginator.count = facet_counts.total
     page = paginator.get_page(query.page)
     documents = list(page.object_list)
     prefetch_related_objects(documents, "topics", "countries")
@@ -43,7 +44,6 @@ def library(request):
         for name in FACET_PARAMETERS
         for value in getattr(query, name)
     ]
-    facet_counts = selectors.library_facet_counts(query)
     context = {
         "query": query,
         "page": page,

@@ -6,11 +6,10 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
 from campaign.coalition.models import Organisation, domain_of
-from campaign.core.forms import AccessibleForm, check_form_stamp
+from campaign.core.forms import AccessibleForm, CountryField, check_form_stamp
 from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
 from campaign.petitions.models import Petition
 
@@ -62,9 +61,7 @@ class ApplicationForm(StampedForm):
         help_text=_("The organisation's own site, for example https://example.org"),
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    country = LazyTypedChoiceField(
-        label=_("Country where it is based"), choices=_country_choices(_("Choose a country"))
-    )
+    country = CountryField(label=_("Country where it is based"), choices=_country_choices(_("Choose a country")))
     countries_active = forms.TypedMultipleChoiceField(
         label=_("Other countries it is active in (optional)"),
         choices=countries,
@@ -307,6 +304,6 @@ class InvitationForm(AccessibleForm):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = LazyTypedChoiceField(label=_("Country"), required=False, choices=_country_choices(_("Any country")))
+    country = CountryField(label=_("Country"), required=False, choices=_country_choices(_("Any country")))
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Any type")), *Organisation.Kind.choices])
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Organisation.Tier.choices])

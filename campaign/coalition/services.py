@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from campaign.accounts.roles import REPRESENTATIVE
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
 from campaign.core.models import OutboxMessage
+from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.core.services import outbox_enqueue
 from campaign.petitions.models import Petition
@@ -232,6 +233,7 @@ def _decide(*, application: Application, by, reason: str, outcome: str, status: 
                     endorsement_create(organisation=organisation, petition=petition, authorised_by=contact.name)
             Contact.objects.filter(pk=contact.pk).update(invited_at=now)
         outbox_enqueue(kind=MAIL_DECISION, object_id=decision.pk)
+        public_pages_changed()
     logger.info("application %s %s by user %s", application.pk, outcome, by.pk)
     application.refresh_from_db()
     return decision
@@ -268,6 +270,7 @@ def _membership_change(
         if not Organisation.objects.filter(pk=organisation.pk, status=before).update(status=after):
             raise NotAMember
         decision = Decision.objects.create(organisation=organisation, action=action, reason=reason, decided_by=by)
+        public_pages_changed()
     organisation.refresh_from_db()
     return decision
 
@@ -364,14 +367,18 @@ def endorsement_create(*, organisation: Organisation, petition: Petition, author
             endorsement.authorised_by = authorised_by
             endorsement.authorised_user = user
             endorsement.save()
+        public_pages_changed()
     return endorsement
 
 
 def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
     """Withdraw, dated. Returns False when it was already withdrawn."""
-    return bool(
-        Endorsement.objects.filter(pk=endorsement.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    withdrawn = Endorsement.objects.filter(pk=endorsement.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
     )
+    if withdrawn:
+        public_pages_changed()
+    return bool(withdrawn)
 
 
 # --- Housekeeping -----------------------------------------------------------------------

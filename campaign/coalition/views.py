@@ -26,6 +26,7 @@ from campaign.coalition.forms import (
     SuspendForm,
 )
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions.forms import form_stamp
 from campaign.petitions.models import Petition
@@ -318,6 +319,7 @@ def profile_edit(request, slug: str):
         try:
             with transaction.atomic():
                 form.save()
+                public_pages_changed()  # its name and logo show on the letters it endorses
         except IntegrityError:  # a member took the same name a moment ago
             form.add_error("name", _("Another member already has this name."))
         else:

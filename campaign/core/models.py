@@ -77,3 +77,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} ({self.status})"
+
+
+class WorkerCanary(models.Model):
+    """When a Celery worker last ran a liveness canary (see campaign.core.services).
+
+    A worker can stay connected to its broker, answering pings, while it no longer
+    takes tasks from its queues (celery#8030 after a Redis restart). Only a task that
+    travelled through the broker and the worker's own queue proves it consumes.
+    """
+
+    hostname = models.CharField(_("worker"), max_length=255, unique=True)
+    consumed_at = models.DateTimeField(_("consumed a canary at"))
+
+    class Meta:
+        verbose_name = _("worker canary")
+        verbose_name_plural = _("worker canaries")
+
+    def __str__(self) -> str:
+        return f"{self.hostname} ({self.consumed_at:%Y-%m-%d %H:%M:%S})"

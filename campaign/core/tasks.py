@@ -15,3 +15,8 @@ def outbox_send_task(self, message_id: int) -> None:
 @shared_task(ignore_result=True)
 def outbox_sweep_task() -> None:
     services.outbox_sweep()
+
+
+@shared_task(bind=True, ignore_result=True)
+def worker_canary_task(self) -> None:
+    services.worker_canary_record(hostname=self.request.hostname)

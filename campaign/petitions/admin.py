@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
@@ -11,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaign.core.csv import Echo, formula_safe
+from campaign.core.csv import csv_chunks
+from campaign.core.pagecache import public_pages_changed
 from campaign.petitions import services
 from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport
 
@@ -63,6 +62,15 @@ class PetitionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Demands are saved with the inlines, so the text is complete only now.
         services.petition_record_version(petition=form.instance)
+        public_pages_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        public_pages_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        public_pages_changed()
 
     def get_urls(self):
         return [
@@ -94,15 +102,9 @@ class PetitionAdmin(admin.ModelAdmin):
             .values_list(*fields)
             .iterator(chunk_size=5000)
         )
-        writer = csv.writer(Echo())
-
-        def stream():
-            yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
-            for row in rows:
-                yield writer.writerow([formula_safe(value) for value in row])
-
+        header = [str(label) for _name, label in EXPORT_COLUMNS]
         filename = f"{petition.slug}-signatures-{timezone.now():%Y%m%d-%H%M}.csv"
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -14,12 +15,12 @@ from campaign.petitions.models import Petition
 CACHE_SECONDS = 10
 
 
-def _serialise(petition: Petition, organisations: int) -> dict:
+def _card(petition: Petition, organisations: int) -> dict:
+    """Everything the API says of a letter but its count."""
     return {
         "slug": petition.slug,
         "title": petition.title,
         "url": absolute_url(petition.get_absolute_url()),
-        "signature_count": selectors.signature_count(petition),
         "goal": petition.goal,
         "status": petition.status,
         "organisations": organisations,
@@ -31,13 +32,29 @@ def _serialise(petition: Petition, organisations: int) -> dict:
 def petition_list(request):
     petitions = list(Petition.objects.public().order_by("-created_at"))
     organisations = endorsement_counts([petition.pk for petition in petitions])
-    return JsonResponse({"results": [_serialise(p, organisations.get(p.pk, 0)) for p in petitions]})
+    return JsonResponse(
+        {
+            "results": [
+                {**_card(p, organisations.get(p.pk, 0)), "signature_count": selectors.signature_count(p)}
+                for p in petitions
+            ]
+        }
+    )
 
 
 @require_GET
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def petition_detail(request, slug: str):
-    petition = Petition.objects.public().filter(slug=slug).first()
-    if petition is None:
-        return JsonResponse({"error": "not_found", "detail": "No letter with this slug."}, status=404)
-    return JsonResponse(_serialise(petition, endorsement_counts([petition.pk]).get(petition.pk, 0)))
+    """What a crowd refreshing the count asks for. All but the count is kept in the
+    cache for as long as clients may keep the answer; the count is read live from its
+    own cache entry, which every confirmation clears."""
+    key = f"api:petition-card:{slug}"
+    cached = cache.get(key)
+    if cached is None:
+        petition = Petition.objects.public().filter(slug=slug).first()
+        if petition is None:
+            return JsonResponse({"error": "not_found", "detail": "No letter with this slug."}, status=404)
+        cached = (petition.pk, _card(petition, endorsement_counts([petition.pk]).get(petition.pk, 0)))
+        cache.set(key, cached, CACHE_SECONDS)
+    petition_id, card = cached
+    return JsonResponse({**card, "signature_count": selectors.signature_count_of(petition_id)})

@@ -9,9 +9,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
-from campaign.core.forms import AccessibleForm, SharedOptionsSelect, check_form_stamp
+from campaign.core.forms import AccessibleForm, CountryField, SharedOptionsSelect, check_form_stamp
 
 URL_IN_TEXT = re.compile(
     r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
@@ -53,7 +52,7 @@ class SignatureForm(AccessibleForm):
         help_text=_("We send you a link to confirm. It is never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = LazyTypedChoiceField(
+    country = CountryField(
         label=_("Country"),
         choices=[("", _("Choose your country")), *list(countries)],
         widget=SharedOptionsSelect,

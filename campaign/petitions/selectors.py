@@ -17,10 +17,14 @@ WALL_CACHE_SECONDS = 15
 def signature_count(petition: Petition) -> int:
     """The public count: confirmed, not withdrawn, not invalidated. Served from the
     counters (a SUM over a few rows) through the cache, which every confirmation clears."""
-    key = count_cache_key(petition.pk)
+    return signature_count_of(petition.pk)
+
+
+def signature_count_of(petition_id: int) -> int:
+    key = count_cache_key(petition_id)
     count = cache.get(key)
     if count is None:
-        count = SignatureCounter.objects.total_for(petition.pk)
+        count = SignatureCounter.objects.total_for(petition_id)
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
 

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.core.pagecache import PAGE_SECONDS, markers, page_lookup, page_respond
 from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
@@ -37,18 +43,22 @@ def petition_list(request):
     return render(request, "petitions/petition_list.html", {"petitions": petitions})
 
 
-def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
+def _wall_page_number(request) -> int:
     try:
-        wall_page_number = max(1, int(request.GET.get("wall", "1")))
+        return max(1, int(request.GET.get("wall", "1")))
     except ValueError:
-        wall_page_number = 1
+        return 1
+
+
+def _detail_context(request, petition: Petition, form: SignatureForm, *, signature_count: int | None = None) -> dict:
+    wall_page_number = _wall_page_number(request)
     wall, wall_has_more = selectors.wall_page(petition, wall_page_number)
     return {
         "petition": petition,
         "demands": petition.demands.all(),
         "form": form,
         "stamp": form_stamp(),
-        "signature_count": selectors.signature_count(petition),
+        "signature_count": selectors.signature_count(petition) if signature_count is None else signature_count,
         "country_counts": selectors.country_counts(petition)[:20],
         "wall": wall,
         "wall_page": wall_page_number,
@@ -57,8 +67,37 @@ def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
 
 
 def petition_detail(request, slug: str):
+    """The page a crowd reads: the same for everyone but the sign form's CSRF token and
+    stamp, so it comes from the page cache. A cached copy is served while the count it
+    shows is the current one; a confirmation, an edit or a closing date renders it anew."""
+    holes = {"csrf": get_token(request), "stamp": form_stamp()}
+    # Only the first page of signatories is cached: the one a crowd sees. Older pages
+    # are rendered for whoever asks, so no one can fill the cache with ?wall=N.
+    slot = page_lookup(request, f"letter:{slug}") if _wall_page_number(request) == 1 else None
+    if slot and slot.page and slot.page.facts["count"] == selectors.signature_count_of(slot.page.facts["petition_id"]):
+        return page_respond(slot.page.html, holes)
     petition = _public_petition(slug)
-    return render(request, "petitions/petition_detail.html", _detail_context(request, petition, SignatureForm()))
+    count = selectors.signature_count(petition)
+    context = _detail_context(request, petition, SignatureForm(), signature_count=count)
+    html = render_to_string("petitions/petition_detail.html", {**context, **_form_markers()}, request)
+    if slot:
+        slot.store(html, facts={"petition_id": petition.pk, "count": count}, timeout=_page_seconds(petition))
+    return page_respond(html, holes)
+
+
+def _form_markers() -> dict:
+    marks = markers("csrf", "stamp")
+    return {"csrf_token": marks["csrf"], "stamp": marks["stamp"]}
+
+
+def _page_seconds(petition: Petition) -> int:
+    """Keep the page no longer than until the letter opens or closes on its own."""
+    seconds = PAGE_SECONDS
+    now = timezone.now()
+    for moment in (petition.opens_at, petition.closes_at):
+        if moment and moment > now:
+            seconds = min(seconds, math.ceil((moment - now).total_seconds()))
+    return seconds
 
 
 @require_POST

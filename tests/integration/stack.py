@@ -269,6 +269,9 @@ class Stack:
         self.web: subprocess.Popen | None = None
         self.beat: subprocess.Popen | None = None
         self.worker = None
+        # A node name of its own: the liveness canaries of this stack's worker must not
+        # be mistaken for those of another worker writing to the same test database.
+        self.worker_name = f"stack-{self.port}@{socket.gethostname()}"
 
     def _spawn(self, args: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
         log = (self.tmp_path / f"{name}.log").open("ab")
@@ -307,7 +310,11 @@ class Stack:
     def start_worker(self, concurrency: int = 2) -> None:
         from tests.conftest import Worker
 
-        self.worker = Worker(self.env, self.tmp_path / "worker.log", extra_args=(f"--concurrency={concurrency}",))
+        self.worker = Worker(
+            self.env,
+            self.tmp_path / "worker.log",
+            extra_args=(f"--concurrency={concurrency}", f"--hostname={self.worker_name}"),
+        )
         self.worker.start()
 
     def start_beat(self) -> None:
@@ -340,6 +347,69 @@ class Stack:
             timeout=120,
             capture_output=True,
         )
+
+    def _worker_alive_command(self, *args: str) -> list[str]:
+        return [sys.executable, "manage.py", "worker_alive", f"--hostname={self.worker_name}", *args]
+
+    def worker_alive(self, *args: str) -> subprocess.CompletedProcess:
+        """The product's liveness probe for this stack's worker, run where the worker runs
+        (its environment: with the folder broker, the worker's side of it)."""
+        return subprocess.run(
+            self._worker_alive_command(*args), cwd=BASE_DIR, env=self.env, timeout=120, capture_output=True, text=True
+        )
+
+    def celery(self, *args: str) -> subprocess.CompletedProcess:
+        """`celery -A campaign ...` against this stack's broker (control and inspect)."""
+        return subprocess.run(
+            [sys.executable, "-m", "celery", "-A", "campaign", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
+
+    def stop_consuming(self) -> None:
+        """Make the worker stop taking tasks while it stays connected and answers pings:
+        the state Celery's Redis reconnection bug (celery#8030) leaves a worker in."""
+        for queue in ("celery", f"{self.worker_name}.dq2"):
+            result = self.celery(
+                "control", "cancel_consumer", queue, f"--destination={self.worker_name}", "--timeout=10"
+            )
+            assert f"no longer consuming from {queue}" in result.stdout, result.stdout + result.stderr
+
+    def supervise_worker(self, until, timeout: float, max_age: float, period: float = 1.0) -> list[str]:
+        """What Kubernetes does with `manage.py worker_alive` as the worker's liveness
+        probe: run it every `period` seconds and restart the worker whenever it fails,
+        until `until()` holds (looked at every 0.1 s, also while a probe runs).
+        Returns the failed probes' messages, one per restart."""
+        failures: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            probe = subprocess.Popen(
+                self._worker_alive_command(f"--max-age={max_age}", "--wait=5"),
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            next_probe = time.monotonic() + period
+            while probe.poll() is None or time.monotonic() < next_probe:
+                if until():
+                    probe.kill()
+                    probe.communicate()
+                    return failures
+                if time.monotonic() > deadline:
+                    probe.kill()
+                    probe.communicate()
+                    raise AssertionError(f"timed out after {timeout}s; failed probes: {failures}")
+                time.sleep(0.1)
+            _, errors = probe.communicate()
+            if probe.returncode != 0:
+                failures.append(errors.strip())
+                self.worker.stop()
+                self.worker.start()
 
     def send_tasks(self, calls: list[tuple[str, list]]) -> None:
         """Publish tasks to this stack's broker, from another process, as beat would."""

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -56,6 +57,76 @@ def test_run_site_serves_and_stops_every_child(stop_signal, tmp_path: Path):
             assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE, child.cmdline()
         assert leftovers(port) == []
         assert fetch(f"http://127.0.0.1:{port}/") == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_run_site_restarts_a_worker_that_stops_consuming(tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "ORGANISER_PASSWORD": "a-test-password-123", "WORKER_STUCK_SECONDS": "4"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    worker_name = f"run-site-{port}@{socket.gethostname()}"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    def worker() -> psutil.Process:
+        (found,) = [
+            child
+            for child in psutil.Process(process.pid).children()
+            if "celery" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE
+        ]
+        return found
+
+    log_path = tmp_path / "run.log"
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_site"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: fetch(f"http://127.0.0.1:{port}/api/petitions/") == 200, timeout=90, what="the site")
+        wait_until(
+            lambda: run("manage.py", "worker_alive", f"--hostname={worker_name}").returncode == 0,
+            timeout=60,
+            what="the worker's first canary",
+        )
+        stuck = worker()
+        # Connected and answering, taking no task: the state celery#8030 leaves it in.
+        for queue in ("celery", f"{worker_name}.dq2"):
+            cancelled = run(
+                "-m",
+                "celery",
+                "-A",
+                "campaign",
+                "control",
+                "cancel_consumer",
+                queue,
+                f"--destination={worker_name}",
+                "--timeout=10",
+            )
+            assert f"no longer consuming from {queue}" in cancelled.stdout, cancelled.stdout + cancelled.stderr
+        assert "restarting it" not in log_path.read_text()
+
+        wait_until(lambda: "restarting it" in log_path.read_text(), timeout=60, what="run_site to restart the worker")
+        assert f"The Celery worker {worker_name} has run no canary task for" in log_path.read_text()
+        wait_until(lambda: not stuck.is_running() or stuck.status() == psutil.STATUS_ZOMBIE, timeout=30)
+        wait_until(
+            lambda: run("manage.py", "worker_alive", f"--hostname={worker_name}").returncode == 0,
+            timeout=60,
+            what="the new worker's canary",
+        )
+        assert worker().pid != stuck.pid
+        assert process.poll() is None
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert leftovers(port) == []
     finally:
         if process.poll() is None:
             process.kill()

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from campaign.accounts.models import User
@@ -83,9 +84,11 @@ def test_admin_invalidate_action_lowers_count(client):
     assert not Signature.objects.counted().exists()
 
 
-def test_admin_saving_open_letter_text_bumps_version(client):
+def test_admin_saving_open_letter_text_bumps_version_and_shows_at_once(client):
     petition = PetitionFactory(status=Petition.Status.OPEN)
     services.petition_record_version(petition=petition)
+    reader = Client()
+    assert "A new title" not in reader.get(petition.get_absolute_url()).content.decode()  # now in the page cache
     boss = User.objects.create_superuser(email="boss@example.org", password="pw")
     enrol_totp(boss)
     client.force_login(boss)
@@ -125,6 +128,19 @@ def test_admin_saving_open_letter_text_bumps_version(client):
     petition.refresh_from_db()
     assert petition.version == 2
     assert petition.versions.get(number=2).title == "A new title"
+    assert "A new title" in reader.get(petition.get_absolute_url()).content.decode()
+
+
+def test_admin_deleting_a_letter_takes_its_page_down_at_once(client):
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    reader = Client()
+    assert reader.get(petition.get_absolute_url()).status_code == 200  # now in the page cache
+    boss = User.objects.create_superuser(email="boss@example.org", password="pw")
+    enrol_totp(boss)
+    client.force_login(boss)
+    response = client.post(reverse("admin:petitions_petition_delete", args=[petition.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert reader.get(petition.get_absolute_url()).status_code == 404
 
 
 def test_admin_signature_search_and_filters_render(client):

@@ -1,0 +1,30 @@
+"""Django's Redis cache, keeping one client per connection pool.
+
+Django's backend builds a new `redis.Redis` for every operation, and each one fills a
+table of ~200 response callbacks: 58 µs of the 170 µs a `cache.get` took here, on
+every rate-limit hit, count and cached page. The client is thread-safe and fork-safe
+through its pool (the pool notices a new process), so one per pool is enough."""
+
+from __future__ import annotations
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient

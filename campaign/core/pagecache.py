@@ -1,0 +1,104 @@
+"""Whole public pages from the shared cache, with holes for what is per visitor.
+
+A crowd reading a letter is sent the same HTML, but for two values in the sign form:
+the CSRF token and the form stamp. Such a page is rendered once with a marker in place
+of each hole, kept in the cache, and every request pours its own values into the copy.
+A hit costs one cache round trip and no database query, so a crowd refreshing a page
+never reaches PostgreSQL. A visitor with a message waiting ("you have signed out") is
+not served from, nor stored in, the cache: that page is theirs alone.
+
+Each entry carries facts the view checks before serving it (the count it shows, say),
+and the generation of public content it was rendered in. Editorial changes that show
+on public pages (a letter edited, an organisation joining, a document published) call
+`public_pages_changed()`, which retires every entry at once; the timeout bounds how
+long any other change can take to show.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pagecache:generation"
+PAGE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    html: str
+    facts: dict = field(default_factory=dict)
+
+
+def hole(name: str) -> str:
+    """The marker a hole is rendered as: derived from the secret key, so no text an
+    editor or a visitor types can stand in for it."""
+    return f"hole-{name}-" + salted_hmac("campaign.core.pagecache", name).hexdigest()[:20]
+
+
+def markers(*names: str) -> dict[str, str]:
+    return {name: hole(name) for name in names}
+
+
+def public_pages_changed() -> None:
+    """Retire every cached public page. Now (within the transaction, for the database
+    cache) and again after commit, so a page rendered from the old data in between is
+    not left behind."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+@dataclass
+class PageSlot:
+    """Where a page lives in the cache: what was found there, and the generation the
+    lookup saw, so a page rendered from data older than a change is never kept as
+    current."""
+
+    key: str
+    generation: int | None
+    page: CachedPage | None
+    cacheable: bool
+
+    def store(self, html: str, *, facts: dict, timeout: int = PAGE_SECONDS) -> None:
+        """Keep a page rendered with `markers()` in its holes, with the facts to check."""
+        if not self.cacheable:
+            return
+        generation = self.generation
+        if generation is None:
+            generation = time.time_ns()
+            if not cache.add(GENERATION_KEY, generation, None):
+                return  # someone else started a generation meanwhile
+        cache.set(self.key, (generation, html, facts), timeout)
+
+
+def page_lookup(request: HttpRequest, key: str) -> PageSlot:
+    """The slot for this page in the visitor's language: one cache round trip."""
+    # The markers depend on the secret key: after a key rotation, pages rendered with
+    # the old markers must not be served, so the key names the markers too.
+    full_key = f"pagecache:{hole('')[-8:]}:{get_language()}:{key}"
+    if len(messages.get_messages(request)):
+        return PageSlot(key=full_key, generation=None, page=None, cacheable=False)
+    found = cache.get_many([full_key, GENERATION_KEY])
+    generation, entry = found.get(GENERATION_KEY), found.get(full_key)
+    page = None
+    if entry is not None and generation is not None and entry[0] == generation:
+        page = CachedPage(html=entry[1], facts=entry[2])
+    return PageSlot(key=full_key, generation=generation, page=page, cacheable=True)
+
+
+def page_respond(html: str, holes: dict[str, str]) -> HttpResponse:
+    """The page with this visitor's value poured into each hole."""
+    for name, value in holes.items():
+        html = html.replace(hole(name), escape(value))
+    return HttpResponse(html)

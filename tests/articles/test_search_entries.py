@@ -1,0 +1,95 @@
+"""The search entries (models.SearchEntry) are a copy of the published documents'
+search columns: a search must find exactly what is published, however it was written,
+and ranking only a page's worth of them must give that page exactly."""
+
+from datetime import date
+
+import pytest
+from django.http import QueryDict
+
+from campaign.articles import selectors, services
+from campaign.articles.forms import parse_library_query
+from campaign.articles.models import Document, SearchEntry
+from tests.articles.factories import DocumentFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+COPIED = [
+    "search_vector",
+    "published_on",
+    "published_at",
+    "number",
+    "topic_ids",
+    "technology_ids",
+    "country_ids",
+    "doc_type",
+    "publisher_id",
+    "is_primary_source",
+]
+
+
+def q(querystring: str):
+    return parse_library_query(QueryDict(querystring))
+
+
+def search(text: str) -> list[str]:
+    return list(selectors.library_results(q(f"q={text}")).values_list("slug", flat=True))
+
+
+def assert_entries_copy_the_published_documents() -> None:
+    published = Document.objects.published().values_list("pk", *COPIED)
+    entries = SearchEntry.objects.values_list("document_id", *COPIED)
+    assert sorted(map(tuple, entries)) == sorted(map(tuple, published))
+
+
+def test_a_draft_is_found_once_published_and_no_longer_once_withdrawn():
+    document = DocumentFactory(slug="d", title="Fingerprint ledger", status=Document.Status.DRAFT, published_at=None)
+    assert search("fingerprint") == []
+    services.document_set_status(document=document, status=Document.Status.PUBLISHED)
+    assert search("fingerprint") == ["d"]
+    services.document_set_status(document=document, status=Document.Status.WITHDRAWN)
+    assert search("fingerprint") == []
+    assert_entries_copy_the_published_documents()
+
+
+def test_entries_follow_reindexing_bare_updates_and_deletes():
+    kept = DocumentFactory(slug="kept", title="Camera tender")
+    deleted = DocumentFactory(slug="deleted", title="Camera contract")
+    kept.title = "Smartwatch tender"
+    kept.save()
+    kept.topics.set([TopicFactory()])
+    services.document_reindex(document_ids=[kept.pk])
+    Document.objects.filter(pk=kept.pk).update(published_on=date(2001, 2, 3), is_primary_source=True)
+    deleted.delete()
+    assert search("smartwatch") == ["kept"]
+    assert search("camera") == []
+    assert_entries_copy_the_published_documents()
+
+
+def test_a_page_ranked_from_only_its_share_of_entries_is_the_page_ranked_from_all():
+    for n in range(30):
+        DocumentFactory(
+            slug=f"d{n}",
+            title="Smartwatch " * (1 + n % 4) + f"report {n}",
+            summary="smartwatch tagging" if n % 3 else "other",
+            published_on=date(2020, 1, 1 + n % 5),
+        )
+    query = q("q=smartwatch")
+    everything = list(selectors.library_results(query).values_list("slug", flat=True))
+    assert len(everything) == 30
+    for page in (1, 2):
+        limited = selectors.library_results(query, limit=page * 10)
+        assert (
+            list(limited.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
+            == everything[(page - 1) * 10 : page * 10]
+        )
+
+
+def test_the_facet_counts_carry_the_number_of_results():
+    DocumentFactory(title="Smartwatch one", topics=[TopicFactory(slug="police")])
+    DocumentFactory(title="Smartwatch two")
+    DocumentFactory(title="Camera")
+    for querystring in ("", "q=smartwatch", "q=smartwatch&topic=police", "topic=police", "topic=nothing"):
+        query = q(querystring)
+        assert selectors.library_facet_counts(query).total == selectors.result_count(query)
+        assert selectors.result_count(query) == selectors.filtered_documents(query).count()

@@ -1,0 +1,40 @@
+"""The Redis cache backend, against the real Redis the site uses in production."""
+
+import socket
+
+import pytest
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+from campaign.core.cache import RedisCache
+from tests.conftest import skip_or_fail
+
+
+@pytest.fixture
+def redis_cache():
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        if sock.connect_ex(("127.0.0.1", 6379)) != 0:
+            skip_or_fail("no Redis at 127.0.0.1:6379")
+    cache = RedisCache("redis://127.0.0.1:6379/13", {"KEY_PREFIX": "test-cache"})
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_redis_cache_reuses_one_client_per_pool(redis_cache):
+    redis_cache.set("count", 1)
+    first = redis_cache._cache.get_client("count")
+    assert redis_cache._cache.get_client("other", write=True) is first
+    assert isinstance(redis_cache._cache, DjangoRedisCacheClient)
+
+
+def test_redis_cache_behaves_as_djangos(redis_cache):
+    assert redis_cache.add("hits", 1, timeout=60)
+    assert not redis_cache.add("hits", 5, timeout=60)
+    assert redis_cache.incr("hits") == 2
+    redis_cache.set_many({"a": (1, "page", {"count": 3}), "b": "two"})
+    assert redis_cache.get_many(["a", "b", "missing"]) == {"a": (1, "page", {"count": 3}), "b": "two"}
+    redis_cache.delete_many(["a", "b"])
+    assert redis_cache.get("a") is None
+    with pytest.raises(ValueError):
+        redis_cache.incr("never-set")
