@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import secrets
 import signal
 import socket
@@ -96,6 +97,7 @@ def redis_available() -> bool:
 class Stack:
     def __init__(self) -> None:
         self.processes: list[subprocess.Popen] = []
+        self.parts: dict[str, subprocess.Popen] = {}
         WORK.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -148,6 +150,7 @@ class Stack:
             start_new_session=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )  # fmt: skip
         self.processes.append(process)
+        self.parts[name] = process
         return process
 
     def start(self) -> None:
@@ -224,11 +227,55 @@ class Stack:
             return sum(1 for _ in lines)
 
     def load(self, scenario: str, *args: str) -> dict:
+        """Run one load; its figures, plus the CPU seconds each part spent meanwhile."""
+        before = self.cpu_seconds()
         result = subprocess.run(
             [sys.executable, "-m", "bench.load", scenario, "--url", self.url, *args],
             cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=1800,
         )  # fmt: skip
-        return json.loads(result.stdout)
+        after = self.cpu_seconds()
+        return {
+            **json.loads(result.stdout),
+            "cpu_seconds": {part: round(after[part] - before[part], 2) for part in after},
+        }
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by each part: this stack's processes
+        with their children, every PostgreSQL and Redis server process on the machine, and
+        the load generator (this process's only child reaped while a load runs)."""
+        seconds = {name: _tree_cpu(process.pid) for name, process in self.parts.items()}
+        for part, names in (("postgres", {"postgres", "postmaster"}), ("redis", {"redis-server"})):
+            roots = [
+                process for process in psutil.process_iter(["name"])
+                if process.info["name"] in names and _parent_name(process) not in names
+            ]  # fmt: skip
+            seconds[part] = sum(_tree_cpu(root.pid) for root in roots)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seconds["load generator"] = usage.ru_utime + usage.ru_stime
+        return seconds
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process, its live descendants and the children it has reaped."""
+    try:
+        root = psutil.Process(pid)
+        times = root.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        descendants = root.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0.0
+    for process in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _parent_name(process: psutil.Process) -> str | None:
+    with contextlib.suppress(psutil.NoSuchProcess):
+        parent = process.parent()
+        return parent.name() if parent else None
+    return None
 
 
 def psycopg_connect(url: str):
@@ -260,6 +307,19 @@ def request_rows(figures: dict) -> list[tuple]:
             )
     if figures.get("transport_errors"):
         rows.append(("transport errors", figures["transport_errors"]))
+    return rows
+
+
+def cpu_rows(figures: dict, units: int, unit: str) -> list[tuple]:
+    """Where the machine's CPU went during a load: milliseconds per unit, per part."""
+    spent = figures["cpu_seconds"]
+    rows = [
+        (part, f"{seconds * 1000 / units:6.2f} ms per {unit}  ({seconds:.1f} s)")
+        for part, seconds in sorted(spent.items(), key=lambda item: -item[1])
+        if units and seconds >= 0.05
+    ]
+    total = sum(spent.values())
+    rows.append(("all parts", f"{total * 1000 / units:6.2f} ms per {unit}" if units else "no units"))
     return rows
 
 
@@ -337,6 +397,7 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
         "seconds_until_public_count_exact": round(settle, 1),
     }
     table(f"signing surge ({surge['concurrency']} at once, {surge['seconds']} s)", request_rows(surge))
+    table("CPU during the surge", cpu_rows(surge, accepted, "accepted signature"))
     table("ledger", list(ledger.items()))
     table("confirming every link", request_rows(confirm))
     ok = rows == accepted == mails == confirmed and api["signature_count"] - demo - before == confirmed
@@ -348,12 +409,16 @@ def scenario_read(stack: Stack, machine: dict, seconds: float) -> None:
     _, slug = slug_of_demo(stack)
     storm = stack.load("read", "--slug", slug, "--seconds", str(seconds))
     table(f"read storm ({storm['concurrency']} readers + 4 signers, {storm['seconds']} s)", request_rows(storm))
+    reads = storm["letter page"]["requests"] + storm["count API"]["requests"]
+    table("CPU during the storm (background signing included)", cpu_rows(storm, reads, "read"))
     save("read", machine, {"storm": storm})
 
 
 def scenario_ceiling(stack: Stack, machine: dict, seconds: float) -> None:
     figures = stack.load("ceiling", "--seconds", str(seconds))
     table(f"ceiling: bare view, CSRF + one INSERT ({figures['concurrency']} at once)", request_rows(figures))
+    pairs = figures["bare INSERT (POST)"]["statuses"].get("204", 0)
+    table("CPU during the ceiling run", cpu_rows(figures, pairs, "GET + POST pair"))
     save("ceiling", machine, {"figures": figures})
 
 

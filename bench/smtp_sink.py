@@ -14,6 +14,7 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 
 CONFIRM = re.compile(r"https?://[^/\s]+(/letters/[\w-]+/confirm/\S+?/)")
+CONFIRM_RAW = re.compile(CONFIRM.pattern.encode())
 
 
 class Sink:
@@ -21,10 +22,18 @@ class Sink:
         self.out = out
 
     async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        body = message.get_body(preferencelist=("plain",)).get_content()
-        match = CONFIRM.search(body)
-        line = {"to": envelope.rcpt_tos[0], "confirm": match.group(1) if match else None, "at": time.time()}
+        # The sink stands in for a mail server on another machine, yet it runs on the
+        # bench's cores: it reads the link straight from the raw bytes (Django sends UTF-8
+        # bodies unencoded) and parses the MIME structure only when that finds nothing.
+        raw = envelope.original_content or envelope.content
+        match = CONFIRM_RAW.search(raw)
+        if match is None:
+            body = message_from_bytes(raw, policy=policy.default).get_body(preferencelist=("plain",)).get_content()
+            match = CONFIRM.search(body)
+            link = match.group(1) if match else None
+        else:
+            link = match.group(1).decode()
+        line = {"to": envelope.rcpt_tos[0], "confirm": link, "at": time.time()}
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
         return "250 OK"

@@ -55,6 +55,7 @@ class SmtpSink:
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
         self.reply: str | None = None  # e.g. "451 try later" to refuse mail
+        self.refuse: dict[str, str] = {}  # the same, for some recipients only
         self.delay = 0.0  # seconds before answering DATA, to keep mails in flight
         self.port = 0
 
@@ -63,6 +64,9 @@ class SmtpSink:
             await asyncio.sleep(self.delay)
         if self.reply:
             return self.reply
+        for recipient in envelope.rcpt_tos:
+            if recipient.lower() in self.refuse:
+                return self.refuse[recipient.lower()]
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
@@ -72,6 +76,7 @@ class SmtpSink:
         with self._lock:
             self.messages.clear()
         self.reply = None
+        self.refuse = {}
         self.delay = 0.0
 
     def to(self, address: str) -> list[EmailMessage]:

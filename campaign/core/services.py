@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SWEEP_BATCH = 500
+DRAIN_BATCH = 10
+DRAIN_KICK_KEY = "outbox:drain-queued"
+DRAIN_KICK_SECONDS = 10
 # After a failed hand-over, a web process stops trying the broker for this long: each
 # try can take the broker connection timeout, and a surge must not queue behind it.
 BROKER_PAUSE_SECONDS = 5
@@ -43,15 +47,31 @@ def outbox_enqueue(*, kind: str, object_id: int) -> OutboxMessage:
 
 
 def _hand_to_worker(message_id: int) -> None:
+    """Wake a drain (outbox_drain) unless one is already on its way.
+
+    Under a surge, one task per mail cost the web process a Celery publish per signature
+    (a third of a signature's CPU) and the worker a task per mail. A key in the cache
+    says a drain is queued: the first message after a drain has started (and deleted the
+    key) queues the next one, the others ride along. A drain that the broker lost is
+    replaced once the key expires, and the sweep still hands over what waits too long.
+    """
     global _broker_paused_until
-    from campaign.core.tasks import outbox_send_task
+    from campaign.core.tasks import outbox_drain_task
 
     if time.monotonic() >= _broker_paused_until:
         try:
-            outbox_send_task.delay(message_id)
+            if cache.add(DRAIN_KICK_KEY, 1, DRAIN_KICK_SECONDS):
+                try:
+                    outbox_drain_task.delay()
+                except Exception:
+                    cache.delete(DRAIN_KICK_KEY)
+                    raise
         except Exception:
             _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
             logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
+            # Messages that rode along on the kick that failed wait for no drain either.
+            recently = timezone.now() - timedelta(seconds=DRAIN_KICK_SECONDS)
+            OutboxMessage.objects.due().filter(queued_at__gte=recently).update(queued_at=None)
         else:
             return
     # The broker is away. The row is safe in the database and the sweep will hand it
@@ -73,22 +93,70 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
+def _claim(*, message_id: int | None = None, limit: int = 1) -> list[OutboxMessage]:
+    """Claim due messages (one by id, or the `limit` longest due) in one statement.
+
+    The conditional UPDATE makes a claim exclusive: a task delivered twice, a sweep
+    racing a worker or two drains at once never hold the same message. SKIP LOCKED
+    lets concurrent drains take different rows instead of queueing on the same ones.
+    """
+    now = timezone.now()
+    table = OutboxMessage._meta.db_table
+    only_one = "AND id = %s" if message_id is not None else ""
+    # The table name comes from the model; every value is bound.
+    sql = f"""
+        UPDATE {table} SET claimed_until = %s, attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM {table}
+            WHERE status = %s AND next_attempt_at <= %s
+              AND (claimed_until IS NULL OR claimed_until < %s) {only_one}
+            ORDER BY next_attempt_at LIMIT %s
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, kind, object_id, attempts
+    """  # noqa: S608  # nosec B608
+    params = [now + claim_duration(), OutboxMessage.Status.PENDING, now, now]
+    params += [message_id] if message_id is not None else []
+    return list(OutboxMessage.objects.raw(sql, [*params, limit]))
+
+
 def outbox_send(*, message_id: int) -> bool:
     """Send one outbox message, at most once. Returns True when this call sent it.
 
-    A conditional UPDATE claims the row, so a task delivered twice or a sweep racing
-    a worker sends nothing extra. A worker killed mid-send leaves a claim that
-    expires after OUTBOX_CLAIM_SECONDS, and the sweep then hands the message over again.
+    A worker killed mid-send leaves a claim that expires after OUTBOX_CLAIM_SECONDS,
+    and the sweep then hands the message over again.
     """
-    now = timezone.now()
-    claimed = (
-        OutboxMessage.objects.due()
-        .filter(pk=message_id)
-        .update(claimed_until=now + claim_duration(), attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return False
-    message = OutboxMessage.objects.get(pk=message_id)
+    claimed = _claim(message_id=message_id)
+    return _deliver(claimed[0]) if claimed else False
+
+
+def outbox_drain() -> int:
+    """Send every due message, a few at a time, until none is left. Returns how many
+    were sent. A message the mail server defers is handed back to the broker with a
+    countdown (its own task), so the drain goes on with the others."""
+    cache.delete(DRAIN_KICK_KEY)  # from now on, a new message queues the next drain
+    sent = 0
+    while batch := _claim(limit=DRAIN_BATCH):
+        for message in batch:
+            try:
+                sent += _deliver(message)
+            except MailDeferred as deferred:
+                _send_later(message.pk, deferred.retry_in)
+    return sent
+
+
+def _send_later(message_id: int, delay: timedelta) -> None:
+    from campaign.core.tasks import outbox_send_task
+
+    try:
+        outbox_send_task.apply_async((message_id,), countdown=delay.total_seconds())
+    except Exception:
+        return  # left unqueued: the sweep hands it over once it is due
+    OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
+
+
+def _deliver(message: OutboxMessage) -> bool:
+    """Build and send a message this process has claimed; record the outcome."""
     kind = mail.kind(message.kind)
     email = kind.build(message.object_id)
     if email is None:

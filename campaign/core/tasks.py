@@ -13,6 +13,11 @@ def outbox_send_task(self, message_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def outbox_drain_task() -> None:
+    services.outbox_drain()
+
+
+@shared_task(ignore_result=True)
 def outbox_sweep_task() -> None:
     services.outbox_sweep()
 

@@ -28,8 +28,20 @@ def _context(signature: Signature) -> dict:
     }
 
 
+SIGNATURE_FIELDS_MAILED = (
+    "name", "email", "confirmed_at", "withdrawn_at", "invalidated_at",
+    "petition__slug", "petition__title", "petition__language",
+)  # fmt: skip
+
+
+def _signature(signature_id: int) -> Signature | None:
+    """The signature with what its mails show of it and of its letter: not the letter's
+    text, which is most of the row and which no mail shows."""
+    return Signature.objects.select_related("petition").only(*SIGNATURE_FIELDS_MAILED).filter(pk=signature_id).first()
+
+
 def build_confirm(signature_id: int) -> EmailMultiAlternatives | None:
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
+    signature = _signature(signature_id)
     if signature is None or signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at:
         return None
     with translation.override(signature.petition.language):
@@ -37,7 +49,7 @@ def build_confirm(signature_id: int) -> EmailMultiAlternatives | None:
 
 
 def build_already_signed(signature_id: int) -> EmailMultiAlternatives | None:
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
+    signature = _signature(signature_id)
     if signature is None or not signature.is_counted:
         return None
     with translation.override(signature.petition.language):

@@ -7,7 +7,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from campaign.core import services
 from campaign.core.models import OutboxMessage
-from campaign.core.tasks import outbox_send_task
+from campaign.core.tasks import outbox_drain_task
 from campaign.petitions import services as petition_services
 from campaign.petitions.models import Signature
 from tests.factories import PetitionFactory
@@ -116,7 +116,7 @@ def test_broker_down_after_commit_raises_nothing_and_leaves_row_for_sweep(
         raise BrokerError("connection refused")
 
     monkeypatch.setattr(services, "_broker_paused_until", 0.0)  # restored by undo()
-    monkeypatch.setattr(outbox_send_task, "delay", broker_down)
+    monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         signature = pending_signature()
     message = message_for(signature)
@@ -152,10 +152,58 @@ def test_after_a_broker_failure_the_web_process_stops_trying_for_a_while(
         raise BrokerError("connection refused")
 
     monkeypatch.setattr(services, "_broker_paused_until", 0.0)
-    monkeypatch.setattr(outbox_send_task, "delay", broker_down)
+    monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         pending_signature("one@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         pending_signature("two@example.org")
     assert len(attempts) == 1  # the second request did not wait on the broker
     assert OutboxMessage.objects.filter(queued_at__isnull=True).count() == 2
+
+
+def test_drain_sends_every_due_message_once_and_leaves_the_rest(mailoutbox):
+    due = [message_for(pending_signature(f"due{n}@example.org")) for n in range(services.DRAIN_BATCH + 3)]
+    later = message_for(pending_signature("later@example.org"))
+    held = message_for(pending_signature("held@example.org"))
+    OutboxMessage.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    OutboxMessage.objects.filter(pk=held.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
+    assert services.outbox_drain() == len(due)
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(f"due{n}@example.org" for n in range(len(due)))
+    assert services.outbox_drain() == 0
+    assert len(mailoutbox) == len(due)
+    statuses = dict(OutboxMessage.objects.values_list("pk", "status"))
+    assert {statuses[message.pk] for message in due} == {OutboxMessage.Status.SENT}
+    assert statuses[later.pk] == statuses[held.pk] == OutboxMessage.Status.PENDING
+
+
+def test_one_drain_is_queued_for_many_messages_and_the_next_once_it_starts(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            pending_signature(f"surge{n}@example.org")
+    assert queued == ["drain"]  # the others ride along on the drain already queued
+    assert services.outbox_drain() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("after@example.org")
+    assert queued == ["drain", "drain"]  # the drain started: a new message queues another
+
+
+def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_settings, monkeypatch):
+    from campaign.core.tasks import outbox_send_task
+
+    later = []
+    monkeypatch.setattr(outbox_send_task, "apply_async", lambda args, countdown: later.append((args, countdown)))
+    refused = message_for(pending_signature("refused@example.org"))
+    accepted = message_for(pending_signature("accepted@example.org"))
+    OutboxMessage.objects.filter(pk=refused.pk).update(queued_at=None)
+    smtp_settings.refuse = {"refused@example.org": "451 4.3.0 Try again later"}
+    assert services.outbox_drain() == 1
+    assert later == [((refused.pk,), 30.0)]
+    refused.refresh_from_db()
+    accepted.refresh_from_db()
+    assert refused.status == OutboxMessage.Status.PENDING and refused.queued_at is not None
+    assert refused.next_attempt_at > timezone.now() and refused.attempts == 1
+    assert accepted.status == OutboxMessage.Status.SENT

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.integration]
 
 SEND = "campaign.core.tasks.outbox_send_task"
 SWEEP = "campaign.core.tasks.outbox_sweep_task"
+DRAIN = "campaign.core.tasks.outbox_drain_task"
 
 
 def test_fifty_identical_submissions_at_once_leave_one_row_and_one_mail(make_stack, smtp):
@@ -46,7 +47,7 @@ def test_fifty_identical_submissions_at_once_leave_one_row_and_one_mail(make_sta
     assert len(smtp.to("same.person@example.org")) == 1
 
 
-def test_tasks_delivered_many_times_and_sweeps_racing_the_worker_send_each_mail_once(make_stack, smtp):
+def test_tasks_delivered_many_times_and_sweeps_and_drains_racing_the_worker_send_each_mail_once(make_stack, smtp):
     stack = make_stack(OUTBOX_SWEEP_SECONDS="1")
     stack.start_worker(concurrency=4)
     signatures = SignatureFactory.create_batch(20)
@@ -57,7 +58,7 @@ def test_tasks_delivered_many_times_and_sweeps_racing_the_worker_send_each_mail_
     calls = []
     for round_ in range(4):
         calls += [(SEND, [message.pk]) for message in messages]
-        calls.append((SWEEP, []))
+        calls += [(SWEEP, []), (DRAIN, []), (DRAIN, [])]
         calls += [(SEND, [message.pk]) for message in reversed(messages)] if round_ % 2 else []
     stack.send_tasks(calls)
     for signature in signatures:

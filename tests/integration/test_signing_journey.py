@@ -72,4 +72,4 @@ def test_confirmation_mail_is_sent_by_the_worker_not_the_request(worker, smtp):
     mail = smtp.wait_for("worker@example.org")[0]
     assert "worker@example.org" in mail["To"]
     assert "Celery" not in mail.as_string()
-    assert "campaign.core.tasks.outbox_send_task" in worker.log()
+    assert "campaign.core.tasks.outbox_drain_task" in worker.log()
