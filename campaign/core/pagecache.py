@@ -79,14 +79,33 @@ class PageSlot:
             generation = time.time_ns()
             if not cache.add(GENERATION_KEY, generation, None):
                 return  # someone else started a generation meanwhile
-        cache.set(self.key, (generation, html, facts), timeout)
+        # The facts also on their own, for requests that need them and not the page.
+        cache.set_many({self.key: (generation, html, facts), _facts_key(self.key): (generation, facts)}, timeout)
+
+
+def _full_key(key: str) -> str:
+    # The markers depend on the secret key: after a key rotation, pages rendered with
+    # the old markers must not be served, so the key names the markers too.
+    return f"pagecache:{hole('')[-8:]}:{get_language()}:{key}"
+
+
+def _facts_key(full_key: str) -> str:
+    return f"{full_key}:facts"
+
+
+def page_facts(key: str) -> dict | None:
+    """The facts kept with a current page (in the visitor's language), without the
+    page: one small cache round trip. None when no current page is cached."""
+    found = cache.get_many([_facts_key(_full_key(key)), GENERATION_KEY])
+    generation, entry = found.get(GENERATION_KEY), found.get(_facts_key(_full_key(key)))
+    if entry is None or generation is None or entry[0] != generation:
+        return None
+    return entry[1]
 
 
 def page_lookup(request: HttpRequest, key: str) -> PageSlot:
     """The slot for this page in the visitor's language: one cache round trip."""
-    # The markers depend on the secret key: after a key rotation, pages rendered with
-    # the old markers must not be served, so the key names the markers too.
-    full_key = f"pagecache:{hole('')[-8:]}:{get_language()}:{key}"
+    full_key = _full_key(key)
     if len(messages.get_messages(request)):
         return PageSlot(key=full_key, generation=None, page=None, cacheable=False)
     found = cache.get_many([full_key, GENERATION_KEY])

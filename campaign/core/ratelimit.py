@@ -36,25 +36,49 @@ def keyed_hash(value: str, purpose: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _window_key(scope: str, identity: str, window_seconds: int) -> str:
+    return f"rl:{scope}:{identity}:{int(time.time() // window_seconds)}"
+
+
+def _count(keys: list[str], timeout: int) -> list[int]:
+    """Count one hit on each key; the new counts. One round trip with Redis."""
+    incr_many = getattr(cache, "incr_many", None)
+    if incr_many is not None:
+        return incr_many(keys, timeout)
+    counts = []
+    for key in keys:
+        if cache.add(key, 1, timeout=timeout):
+            counts.append(1)
+            continue
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # the key expired between add and incr
+            cache.add(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def hits(limits: list[tuple[str, str, int]], window_seconds: int = 3600) -> bool:
+    """Count one hit on each (scope, identity, limit); False once any identity has gone
+    over its limit in this window. A limit of 0 or less is no limit."""
+    counted = [(_window_key(scope, identity, window_seconds), limit) for scope, identity, limit in limits if limit > 0]
+    if not counted:
+        return True
+    counts = _count([key for key, _ in counted], timeout=window_seconds + 60)
+    return all(count <= limit for count, (_, limit) in zip(counts, counted, strict=True))
+
+
 def hit(scope: str, identity: str, limit: int, window_seconds: int = 3600) -> bool:
     """Count one hit; False once the identity has gone over its limit in this window."""
-    if limit <= 0:
-        return True
-    window = int(time.time() // window_seconds)
-    key = f"rl:{scope}:{identity}:{window}"
-    if cache.add(key, 1, timeout=window_seconds + 60):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=window_seconds + 60)
-        return True
-    return count <= limit
+    return hits([(scope, identity, limit)], window_seconds)
 
 
 def request_within_limits(request: HttpRequest, *, scope: str, email: str, per_ip: int, per_address: int) -> bool:
     """Count one submission of a public form against its client and its address; False
     once either is over its hourly limit. Both are counted, so neither can be probed."""
-    ip_ok = hit(f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip)
-    address_ok = hit(f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address)
-    return ip_ok and address_ok
+    return hits(
+        [
+            (f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip),
+            (f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address),
+        ]
+    )

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.pagecache import PAGE_SECONDS, markers, page_lookup, page_respond
+from campaign.core.pagecache import PAGE_SECONDS, markers, page_facts, page_lookup, page_respond
 from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
@@ -18,6 +18,20 @@ from campaign.petitions.models import Petition
 
 def _public_petition(slug: str) -> Petition:
     return get_object_or_404(Petition.objects.public(), slug=slug)
+
+
+# What signing needs of a letter, kept with its cached page (see _petition_to_sign).
+SIGNING_FIELDS = ("id", "slug", "title", "version", "status", "opens_at", "closes_at")
+
+
+def _petition_to_sign(slug: str) -> Petition:
+    """The letter a signature is for. A surge posts to a letter whose page is cached,
+    and the cache keeps what signing needs of it with the page, current to the last
+    edit (an edit retires the page and its facts): no query then. Else the database."""
+    facts = page_facts(f"letter:{slug}")
+    if facts is not None and "signing" in facts:
+        return Petition(**facts["signing"])
+    return _public_petition(slug)
 
 
 def _too_many(request, petition: Petition):
@@ -81,7 +95,12 @@ def petition_detail(request, slug: str):
     context = _detail_context(request, petition, SignatureForm(), signature_count=count)
     html = render_to_string("petitions/petition_detail.html", {**context, **_form_markers()}, request)
     if slot:
-        slot.store(html, facts={"petition_id": petition.pk, "count": count}, timeout=_page_seconds(petition))
+        signing = {name: getattr(petition, name) for name in SIGNING_FIELDS}
+        slot.store(
+            html,
+            facts={"petition_id": petition.pk, "count": count, "signing": signing},
+            timeout=_page_seconds(petition),
+        )
     return page_respond(html, holes)
 
 
@@ -102,13 +121,15 @@ def _page_seconds(petition: Petition) -> int:
 
 @require_POST
 def petition_sign(request, slug: str):
-    petition = _public_petition(slug)
+    petition = _petition_to_sign(slug)
     if not petition.is_open:
+        petition = _public_petition(slug)
         return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
     form = SignatureForm(request.POST)
     if form.is_bot:
         return redirect("petitions:thanks", slug=petition.slug)
     if not form.is_valid():
+        petition = _public_petition(slug)  # the whole letter, to show its page again
         context = _detail_context(request, petition, form)
         return render(request, "petitions/petition_detail.html", context, status=200)
     data = form.cleaned_data
@@ -126,6 +147,7 @@ def petition_sign(request, slug: str):
     try:
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
     except services.PetitionClosed:
+        petition = _public_petition(slug)
         return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
     return redirect("petitions:thanks", slug=petition.slug)
 

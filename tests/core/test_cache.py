@@ -38,3 +38,22 @@ def test_redis_cache_behaves_as_djangos(redis_cache):
     assert redis_cache.get("a") is None
     with pytest.raises(ValueError):
         redis_cache.incr("never-set")
+
+
+def test_redis_cache_counts_many_keys_in_one_round_trip_and_sets_their_expiry(redis_cache):
+    redis_cache.add("seen", 4, timeout=60)
+    assert redis_cache.incr_many(["seen", "new"], timeout=120) == [5, 1]
+    assert redis_cache.incr_many(["new"], timeout=120) == [2]
+    assert redis_cache.get_many(["seen", "new"]) == {"seen": 5, "new": 2}
+    client = redis_cache._cache.get_client(write=True)
+    assert 110 < client.ttl(redis_cache.make_and_validate_key("new")) <= 120
+
+
+def test_rate_limits_hold_on_the_redis_cache(redis_cache, monkeypatch):
+    from campaign.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "cache", redis_cache)
+    limits = [("sign:ip", "client", 3), ("sign:address", "someone", 2)]
+    assert [ratelimit.hits(limits) for _ in range(4)] == [True, True, False, False]
+    assert ratelimit.hit("sign:ip", "other client", 1) and not ratelimit.hit("sign:ip", "other client", 1)
+    assert ratelimit.hits([("sign:ip", "anyone", 0)])  # no limit, nothing counted

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from campaign.core.ratelimit import client_ip, hit, keyed_hash
+from campaign.core.ratelimit import client_ip, hit, hits, keyed_hash
 
 
 def test_client_ip_ignores_forwarded_header_without_trusted_proxy(settings):
@@ -27,3 +27,12 @@ def test_keyed_hash_is_stable_and_not_the_address():
 def test_hit_allows_up_to_the_limit_then_refuses():
     results = [hit("test", "someone", limit=3) for _ in range(5)]
     assert results == [True, True, True, False, False]
+
+
+@pytest.mark.django_db
+def test_hits_counts_every_identity_and_refuses_when_any_is_over():
+    limits = [("sign:ip", "shared network", 3), ("sign:address", "one person", 1)]
+    assert hits(limits) is True
+    assert hits(limits) is False  # the address is over; the network is still counted
+    assert hit("sign:ip", "shared network", 3) is True  # its third hit
+    assert hit("sign:ip", "shared network", 3) is False

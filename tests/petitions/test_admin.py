@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,6 +14,8 @@ from tests.accounts.helpers import enrol_totp
 from tests.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
+
+TOKENS = re.compile(r'name="(csrfmiddlewaretoken|stamp)" value="([^"]*)"')
 
 
 def staff(*permissions: str) -> User:
@@ -84,11 +87,8 @@ def test_admin_invalidate_action_lowers_count(client):
     assert not Signature.objects.counted().exists()
 
 
-def test_admin_saving_open_letter_text_bumps_version_and_shows_at_once(client):
-    petition = PetitionFactory(status=Petition.Status.OPEN)
-    services.petition_record_version(petition=petition)
-    reader = Client()
-    assert "A new title" not in reader.get(petition.get_absolute_url()).content.decode()  # now in the page cache
+def admin_change(client, petition, **changes):
+    """Save the letter through its admin page, as an organiser does."""
     boss = User.objects.create_superuser(email="boss@example.org", password="pw")
     enrol_totp(boss)
     client.force_login(boss)
@@ -96,9 +96,9 @@ def test_admin_saving_open_letter_text_bumps_version_and_shows_at_once(client):
     demand = petition.demands.get()
     data = {
         "kind": petition.kind,
-        "title": "A new title",
+        "title": petition.title,
         "slug": petition.slug,
-        "status": "open",
+        "status": petition.status,
         "language": "en",
         "addressee": "Parliament",
         "goal": 100,
@@ -120,15 +120,47 @@ def test_admin_saving_open_letter_text_bumps_version_and_shows_at_once(client):
         "versions-INITIAL_FORMS": 0,
         "versions-MIN_NUM_FORMS": 0,
         "versions-MAX_NUM_FORMS": 0,
+        **changes,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors or [
         formset.formset.errors for formset in response.context["inline_admin_formsets"]
     ]
+    client.logout()
+
+
+def sign_with(visitor, petition, page, email):
+    form = {**dict(TOKENS.findall(page.content.decode())), "name": "Amara", "email": email}
+    form.update(country="GB", consent="on", website="")
+    return visitor.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), form)
+
+
+def test_admin_saving_open_letter_text_bumps_version_and_shows_at_once(client, settings):
+    settings.SIGN_MIN_FILL_SECONDS = 0
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    services.petition_record_version(petition=petition)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(petition.get_absolute_url())
+    assert "A new title" not in page.content.decode()  # now in the page cache, with its facts
+    admin_change(client, petition, title="A new title")
     petition.refresh_from_db()
     assert petition.version == 2
     assert petition.versions.get(number=2).title == "A new title"
     assert "A new title" in reader.get(petition.get_absolute_url()).content.decode()
+    # A form from the page as it was: the signature still records the text now current.
+    assert sign_with(reader, petition, page, "amara@example.org").status_code == 302
+    assert Signature.objects.get(petition=petition).petition_version == 2
+
+
+def test_admin_closing_a_letter_stops_signatures_at_once_though_its_page_was_cached(client, settings):
+    settings.SIGN_MIN_FILL_SECONDS = 0
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(petition.get_absolute_url())  # cached while open
+    admin_change(client, petition, status="closed")
+    response = sign_with(visitor, petition, page, "late@example.org")
+    assert response.status_code == 409
+    assert not Signature.objects.filter(petition=petition).exists()
 
 
 def test_admin_deleting_a_letter_takes_its_page_down_at_once(client):
