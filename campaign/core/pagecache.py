@@ -69,6 +69,7 @@ class PageSlot:
     generation: int | None
     page: CachedPage | None
     cacheable: bool
+    also: dict = field(default_factory=dict)  # the other keys asked for that were found
 
     def store(self, html: str, *, facts: dict, timeout: int = PAGE_SECONDS) -> None:
         """Keep a page rendered with `markers()` in its holes, with the facts to check."""
@@ -103,17 +104,18 @@ def page_facts(key: str) -> dict | None:
     return entry[1]
 
 
-def page_lookup(request: HttpRequest, key: str) -> PageSlot:
-    """The slot for this page in the visitor's language: one cache round trip."""
+def page_lookup(request: HttpRequest, key: str, *, also: list[str] | tuple = ()) -> PageSlot:
+    """The slot for this page in the visitor's language, and the values of the `also`
+    keys (what the view checks the page against): one cache round trip."""
     full_key = _full_key(key)
     if len(messages.get_messages(request)):
         return PageSlot(key=full_key, generation=None, page=None, cacheable=False)
-    found = cache.get_many([full_key, GENERATION_KEY])
-    generation, entry = found.get(GENERATION_KEY), found.get(full_key)
+    found = cache.get_many([full_key, GENERATION_KEY, *also])
+    generation, entry = found.pop(GENERATION_KEY, None), found.pop(full_key, None)
     page = None
     if entry is not None and generation is not None and entry[0] == generation:
         page = CachedPage(html=entry[1], facts=entry[2])
-    return PageSlot(key=full_key, generation=generation, page=page, cacheable=True)
+    return PageSlot(key=full_key, generation=generation, page=page, cacheable=True, also=found)
 
 
 def page_respond(html: str, holes: dict[str, str]) -> HttpResponse:

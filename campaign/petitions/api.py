@@ -47,9 +47,11 @@ def petition_list(request):
 def petition_detail(request, slug: str):
     """What a crowd refreshing the count asks for. All but the count is kept in the
     cache for as long as clients may keep the answer; the count is read live from its
-    own cache entry, which every confirmation clears."""
+    own cache entry, which every confirmation clears, in the same round trip."""
     key = f"api:petition-card:{slug}"
-    cached = cache.get(key)
+    count_key = selectors.count_key_for_slug(slug)
+    found = cache.get_many([key, count_key] if count_key else [key])  # one round trip
+    cached = found.pop(key, None)
     if cached is None:
         petition = Petition.objects.public().filter(slug=slug).first()
         if petition is None:
@@ -57,4 +59,4 @@ def petition_detail(request, slug: str):
         cached = (petition.pk, _card(petition, endorsement_counts([petition.pk]).get(petition.pk, 0)))
         cache.set(key, cached, CACHE_SECONDS)
     petition_id, card = cached
-    return JsonResponse({**card, "signature_count": selectors.signature_count_of(petition_id)})
+    return JsonResponse({**card, "signature_count": selectors.signature_count_seen(slug, petition_id, found)})

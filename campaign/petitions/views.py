@@ -87,9 +87,14 @@ def petition_detail(request, slug: str):
     holes = {"csrf": get_token(request), "stamp": form_stamp()}
     # Only the first page of signatories is cached: the one a crowd sees. Older pages
     # are rendered for whoever asks, so no one can fill the cache with ?wall=N.
-    slot = page_lookup(request, f"letter:{slug}") if _wall_page_number(request) == 1 else None
-    if slot and slot.page and slot.page.facts["count"] == selectors.signature_count_of(slot.page.facts["petition_id"]):
-        return page_respond(slot.page.html, holes)
+    slot = None
+    if _wall_page_number(request) == 1:
+        count_key = selectors.count_key_for_slug(slug)
+        slot = page_lookup(request, f"letter:{slug}", also=[count_key] if count_key else [])
+    if slot and slot.page:
+        facts = slot.page.facts
+        if facts["count"] == selectors.signature_count_seen(slug, facts["petition_id"], slot.also):
+            return page_respond(slot.page.html, holes)
     petition = _public_petition(slug)
     count = selectors.signature_count(petition)
     context = _detail_context(request, petition, SignatureForm(), signature_count=count)

@@ -136,3 +136,25 @@ def test_only_the_first_page_of_signatories_is_cached(client):
     assert cached.context is None  # page 1 from the cache, whichever way it was asked for
     older = client.get(petition.get_absolute_url() + "?wall=2")
     assert older.context is not None  # rendered again: never kept
+
+
+def test_a_crowd_read_costs_one_cache_round_trip_and_still_shows_the_live_count(
+    client, django_capture_on_commit_callbacks
+):
+    """The test cache is the database cache, so each cache round trip is one query."""
+    petition = PetitionFactory()
+    page_url = petition.get_absolute_url()
+    api_url = reverse("api:petition-detail", kwargs={"slug": petition.slug})
+    for _ in range(2):  # rendered and cached, then served once (the count's key is learnt)
+        client.get(page_url), client.get(api_url)
+    for url in (page_url, api_url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 1, [query["sql"] for query in queries]
+    signature = services.signature_create(
+        petition=petition, details=services.SignatureDetails(name="Amara", email="a@example.org", country="GB")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_confirm(signature=signature)
+    assert "1 signature so far" in client.get(page_url).content.decode()
+    assert client.get(api_url).json()["signature_count"] == 1
