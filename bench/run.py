@@ -107,7 +107,7 @@ class Stack:
         self.database_url, self.database_where = database()
         self.redis = redis_available()
         self.cores = os.cpu_count() or 1
-        self.web_workers = 2 * self.cores + 1
+        self.web_workers = int(os.environ.get("BENCH_WEB_WORKERS", 2 * self.cores + 1))
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
