@@ -97,8 +97,9 @@ def _facts_key(full_key: str) -> str:
 def page_facts(key: str) -> dict | None:
     """The facts kept with a current page (in the visitor's language), without the
     page: one small cache round trip. None when no current page is cached."""
-    found = cache.get_many([_facts_key(_full_key(key)), GENERATION_KEY])
-    generation, entry = found.get(GENERATION_KEY), found.get(_facts_key(_full_key(key)))
+    facts_key = _facts_key(_full_key(key))
+    found = cache.get_many([facts_key, GENERATION_KEY])
+    generation, entry = found.get(GENERATION_KEY), found.get(facts_key)
     if entry is None or generation is None or entry[0] != generation:
         return None
     return entry[1]
