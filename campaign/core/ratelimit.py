@@ -68,11 +68,6 @@ def hits(limits: list[tuple[str, str, int]], window_seconds: int = 3600) -> bool
     return all(count <= limit for count, (_, limit) in zip(counts, counted, strict=True))
 
 
-def hit(scope: str, identity: str, limit: int, window_seconds: int = 3600) -> bool:
-    """Count one hit; False once the identity has gone over its limit in this window."""
-    return hits([(scope, identity, limit)], window_seconds)
-
-
 def request_within_limits(request: HttpRequest, *, scope: str, email: str, per_ip: int, per_address: int) -> bool:
     """Count one submission of a public form against its client and its address; False
     once either is over its hourly limit. Both are counted, so neither can be probed."""

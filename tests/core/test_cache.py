@@ -55,5 +55,5 @@ def test_rate_limits_hold_on_the_redis_cache(redis_cache, monkeypatch):
     monkeypatch.setattr(ratelimit, "cache", redis_cache)
     limits = [("sign:ip", "client", 3), ("sign:address", "someone", 2)]
     assert [ratelimit.hits(limits) for _ in range(4)] == [True, True, False, False]
-    assert ratelimit.hit("sign:ip", "other client", 1) and not ratelimit.hit("sign:ip", "other client", 1)
+    assert ratelimit.hits([("sign:ip", "other client", 1)]) and not ratelimit.hits([("sign:ip", "other client", 1)])
     assert ratelimit.hits([("sign:ip", "anyone", 0)])  # no limit, nothing counted

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from campaign.core.ratelimit import client_ip, hit, hits, keyed_hash
+from campaign.core.ratelimit import client_ip, hits, keyed_hash
 
 
 def test_client_ip_ignores_forwarded_header_without_trusted_proxy(settings):
@@ -25,7 +25,7 @@ def test_keyed_hash_is_stable_and_not_the_address():
 
 @pytest.mark.django_db
 def test_hit_allows_up_to_the_limit_then_refuses():
-    results = [hit("test", "someone", limit=3) for _ in range(5)]
+    results = [hits([("test", "someone", 3)]) for _ in range(5)]
     assert results == [True, True, True, False, False]
 
 
@@ -34,5 +34,5 @@ def test_hits_counts_every_identity_and_refuses_when_any_is_over():
     limits = [("sign:ip", "shared network", 3), ("sign:address", "one person", 1)]
     assert hits(limits) is True
     assert hits(limits) is False  # the address is over; the network is still counted
-    assert hit("sign:ip", "shared network", 3) is True  # its third hit
-    assert hit("sign:ip", "shared network", 3) is False
+    assert hits([("sign:ip", "shared network", 3)]) is True  # its third hit
+    assert hits([("sign:ip", "shared network", 3)]) is False

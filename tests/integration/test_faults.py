@@ -42,7 +42,8 @@ def assert_logs_carry_no_address(stack) -> None:
     assert "@example.org" not in logs
 
 
-def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
+def serving_and_mailing(make_stack, smtp):
+    """A letter, and web, worker and beat up: one signature mailed, the worker probed alive."""
     petition = PetitionFactory()
     stack = make_stack(**FAST)
     stack.start_web()
@@ -52,6 +53,11 @@ def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
     assert visitor.sign(petition.slug, "before@example.org").status == 302
     smtp.wait_for("before@example.org")
     assert stack.worker_alive().returncode == 0
+    return petition, stack, visitor
+
+
+def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
+    petition, stack, visitor = serving_and_mailing(make_stack, smtp)
 
     stack.broker.down()
     during = []
@@ -93,15 +99,7 @@ def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
 
 
 def test_worker_that_stops_consuming_is_restarted_by_its_liveness_probe_and_mails_arrive_once(make_stack, smtp):
-    petition = PetitionFactory()
-    stack = make_stack(**FAST)
-    stack.start_web()
-    stack.start_worker()
-    stack.start_beat()
-    visitor = Visitor(stack.url)
-    assert visitor.sign(petition.slug, "before@example.org").status == 302
-    smtp.wait_for("before@example.org")
-    assert stack.worker_alive().returncode == 0
+    petition, stack, visitor = serving_and_mailing(make_stack, smtp)
 
     # The state Celery's Redis reconnection bug leaves a worker in, forced here on any
     # broker: connected, answering pings, taking no task.
