@@ -176,8 +176,9 @@ class Stack:
         with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, email text, created_at timestamptz)")
         self.spawn("smtp", "-m", "bench.smtp_sink", "--port", str(self.smtp_port), "--out", str(self.mails))
+        threads = int(os.environ.get("BENCH_WEB_THREADS", "1"))
         self.web = self.spawn(
-            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}",
+            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}", f"--threads={threads}",
             f"--bind=127.0.0.1:{self.port}", "--timeout=300", "--backlog=2048",
         )  # fmt: skip
         self.spawn(

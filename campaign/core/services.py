@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
@@ -137,12 +138,25 @@ def outbox_drain() -> int:
     cache.delete(DRAIN_KICK_KEY)  # from now on, a new message queues the next drain
     sent = 0
     while batch := _claim(limit=DRAIN_BATCH):
+        built = _build_batch(batch)
         for message in batch:
             try:
-                sent += _deliver(message)
+                sent += _deliver(message, built=built[message.pk])
             except MailDeferred as deferred:
                 _send_later(message.pk, deferred.retry_in)
     return sent
+
+
+def _build_batch(batch: list[OutboxMessage]) -> dict[int, EmailMultiAlternatives | None]:
+    """The mails of a claimed batch, built together per kind (one query per kind)."""
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for message in batch:
+        by_kind.setdefault(message.kind, []).append(message)
+    built = {}
+    for kind, messages in by_kind.items():
+        emails = mail.kind(kind).build_batch([message.object_id for message in messages])
+        built.update({message.pk: emails[message.object_id] for message in messages})
+    return built
 
 
 def _send_later(message_id: int, delay: timedelta) -> None:
@@ -155,10 +169,14 @@ def _send_later(message_id: int, delay: timedelta) -> None:
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
 
 
-def _deliver(message: OutboxMessage) -> bool:
-    """Build and send a message this process has claimed; record the outcome."""
+_NOT_BUILT = object()
+
+
+def _deliver(message: OutboxMessage, *, built=_NOT_BUILT) -> bool:
+    """Build (unless the batch was built already) and send a message this process has
+    claimed; record the outcome."""
     kind = mail.kind(message.kind)
-    email = kind.build(message.object_id)
+    email = kind.build(message.object_id) if built is _NOT_BUILT else built
     if email is None:
         _finish(message, OutboxMessage.Status.CANCELLED)
         return False

@@ -11,5 +11,15 @@ class PetitionsConfig(AppConfig):
         from campaign.core import mail
         from campaign.petitions import mails, services
 
-        mail.register(services.MAIL_CONFIRM, mails.build_confirm, services.signature_mail_refused)
-        mail.register(services.MAIL_ALREADY_SIGNED, mails.build_already_signed, services.signature_mail_refused)
+        mail.register(
+            services.MAIL_CONFIRM,
+            mails.build_confirm,
+            services.signature_mail_refused,
+            build_many=mails.build_confirm_many,
+        )
+        mail.register(
+            services.MAIL_ALREADY_SIGNED,
+            mails.build_already_signed,
+            services.signature_mail_refused,
+            build_many=mails.build_already_signed_many,
+        )

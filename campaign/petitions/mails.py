@@ -1,6 +1,10 @@
-"""The mails a signature causes, built when they are sent (see core.mail)."""
+"""The mails a signature causes, built when they are sent (see core.mail). A drain
+builds a batch at once: one query for its signatures, the templates rendered once per
+letter and language."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -11,22 +15,8 @@ from campaign.core.mail import render_mail
 from campaign.petitions.models import Signature
 from campaign.petitions.services import confirm_token, withdraw_token
 
-
-def _context(signature: Signature) -> dict:
-    petition = signature.petition
-    slug = petition.slug
-    return {
-        "signature": signature,
-        "petition": petition,
-        "petition_url": absolute_url(petition.get_absolute_url()),
-        "confirm_url": absolute_url(
-            reverse("petitions:confirm", kwargs={"slug": slug, "token": confirm_token(signature)})
-        ),
-        "withdraw_url": absolute_url(
-            reverse("petitions:withdraw", kwargs={"slug": slug, "token": withdraw_token(signature)})
-        ),
-    }
-
+CONFIRM_TEMPLATES = "petitions/email/signature_confirm"
+ALREADY_SIGNED_TEMPLATES = "petitions/email/signature_already_signed"
 
 SIGNATURE_FIELDS_MAILED = (
     "name", "email", "confirmed_at", "withdrawn_at", "invalidated_at",
@@ -34,23 +24,61 @@ SIGNATURE_FIELDS_MAILED = (
 )  # fmt: skip
 
 
-def _signature(signature_id: int) -> Signature | None:
-    """The signature with what its mails show of it and of its letter: not the letter's
-    text, which is most of the row and which no mail shows."""
-    return Signature.objects.select_related("petition").only(*SIGNATURE_FIELDS_MAILED).filter(pk=signature_id).first()
+def _signatures(signature_ids: list[int]) -> dict[int, Signature]:
+    """The signatures with what their mails show of them and of their letter: not the
+    letter's text, which is most of the row and which no mail shows."""
+    found = Signature.objects.select_related("petition").only(*SIGNATURE_FIELDS_MAILED).filter(pk__in=signature_ids)
+    return {signature.pk: signature for signature in found}
+
+
+def _render(templates: str, signature: Signature) -> EmailMultiAlternatives:
+    petition = signature.petition
+    slug = petition.slug
+    # The same for everyone who signs this letter: rendered once, kept by core.mail.
+    context = {"title": petition.title, "petition_url": absolute_url(petition.get_absolute_url())}
+    personal = {
+        "name": signature.name,
+        "confirm_url": absolute_url(
+            reverse("petitions:confirm", kwargs={"slug": slug, "token": confirm_token(signature)})
+        ),
+        "withdraw_url": absolute_url(
+            reverse("petitions:withdraw", kwargs={"slug": slug, "token": withdraw_token(signature)})
+        ),
+    }
+    with translation.override(petition.language):
+        return render_mail(templates, context, signature.email, personal=personal)
+
+
+def _confirm_is_due(signature: Signature) -> bool:
+    return not (signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at)
+
+
+def _already_signed_is_due(signature: Signature) -> bool:
+    return signature.is_counted
+
+
+def _build_many(
+    signature_ids: list[int], templates: str, is_due: Callable[[Signature], bool]
+) -> dict[int, EmailMultiAlternatives | None]:
+    signatures = _signatures(signature_ids)
+    built = {}
+    for signature_id in signature_ids:
+        signature = signatures.get(signature_id)
+        built[signature_id] = _render(templates, signature) if signature is not None and is_due(signature) else None
+    return built
+
+
+def build_confirm_many(signature_ids: list[int]) -> dict[int, EmailMultiAlternatives | None]:
+    return _build_many(signature_ids, CONFIRM_TEMPLATES, _confirm_is_due)
+
+
+def build_already_signed_many(signature_ids: list[int]) -> dict[int, EmailMultiAlternatives | None]:
+    return _build_many(signature_ids, ALREADY_SIGNED_TEMPLATES, _already_signed_is_due)
 
 
 def build_confirm(signature_id: int) -> EmailMultiAlternatives | None:
-    signature = _signature(signature_id)
-    if signature is None or signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at:
-        return None
-    with translation.override(signature.petition.language):
-        return render_mail("petitions/email/signature_confirm", _context(signature), signature.email)
+    return build_confirm_many([signature_id])[signature_id]
 
 
 def build_already_signed(signature_id: int) -> EmailMultiAlternatives | None:
-    signature = _signature(signature_id)
-    if signature is None or not signature.is_counted:
-        return None
-    with translation.override(signature.petition.language):
-        return render_mail("petitions/email/signature_already_signed", _context(signature), signature.email)
+    return build_already_signed_many([signature_id])[signature_id]
