@@ -174,9 +174,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ban Biometric Surveillance <hello@campaign.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = "campaign.core.mail.SMTPBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 
 # --- Celery --------------------------------------------------------------------------
 

@@ -8,12 +8,18 @@ call when the address refuses the mail for good.
 
 from __future__ import annotations
 
+import re
+import secrets
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends import smtp
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -140,3 +146,84 @@ def _send_on(connection, message: EmailMultiAlternatives) -> None:
     except BaseException:
         connection.close()  # never reuse a session left in an unknown state
         raise
+
+
+# --- Writing the message -------------------------------------------------------------
+# Django turns a message into bytes through the standard library's email package: MIME
+# objects, charset handling and a generator that folds every header. For the mails we
+# send (a text body and an HTML alternative, UTF-8, to one plain address) that was a
+# third of what a mail cost the worker. They are written here directly, in the form
+# Django gives them (8bit UTF-8 parts, an RFC 2047 subject); any other message, or one
+# whose addresses or lines fall outside that form, goes Django's way.
+
+LINE_END = re.compile(r"\r\n|\r|\n")
+SMTP_LINE_LIMIT = 998  # octets, RFC 5321: longer lines need quoted-printable (Django's way)
+
+
+def _plain_header(value: str) -> bool:
+    return value.isascii() and "\r" not in value and "\n" not in value
+
+
+def _part(content_type: str, text: str) -> bytes | None:
+    body = LINE_END.sub("\r\n", text).encode()
+    if any(len(line) > SMTP_LINE_LIMIT for line in body.split(b"\r\n")):
+        return None
+    head = (
+        f'Content-Type: {content_type}; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+    )
+    return head.encode() + body
+
+
+def message_bytes(message: EmailMultiAlternatives) -> bytes | None:
+    """The message as bytes to send, or None when it is not of the simple kind."""
+    simple = (
+        type(message) is EmailMultiAlternatives
+        and not message.attachments
+        and not message.cc
+        and not message.bcc
+        and not message.reply_to
+        and not message.extra_headers
+        and message.content_subtype == "plain"
+        and (message.encoding or settings.DEFAULT_CHARSET).lower() in ("utf-8", "utf8")
+        and message.to
+        and len(message.alternatives) == 1
+        and message.alternatives[0][1] == "text/html"
+        and all(_plain_header(address) and "@" in address and "," not in address for address in message.to)
+        and _plain_header(message.from_email)
+        and "\r" not in message.subject
+        and "\n" not in message.subject
+    )
+    if not simple:
+        return None
+    text, html = _part("text/plain", message.body), _part("text/html", message.alternatives[0][0])
+    if text is None or html is None:
+        return None
+    subject = message.subject if message.subject.isascii() else Header(message.subject, "utf-8").encode(linesep="\r\n")
+    boundary = f"==============={secrets.token_hex(12)}=="
+    head = (
+        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
+        "MIME-Version: 1.0\r\n"
+        f"Subject: {subject}\r\n"
+        f"From: {message.from_email}\r\n"
+        f"To: {', '.join(message.to)}\r\n"
+        f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n"
+        f"Message-ID: {make_msgid(domain=DNS_NAME)}\r\n\r\n"
+    )
+    separator = f"\r\n--{boundary}\r\n".encode()
+    return head.encode() + separator[2:] + text + separator + html + f"\r\n--{boundary}--\r\n".encode()
+
+
+class SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, writing simple messages itself (see message_bytes)."""
+
+    def _send(self, email_message) -> bool:
+        raw = message_bytes(email_message)
+        if raw is None:
+            return super()._send(email_message)
+        try:
+            self.connection.sendmail(email_message.from_email, email_message.to, raw)
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
