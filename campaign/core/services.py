@@ -134,8 +134,22 @@ def outbox_send(*, message_id: int) -> bool:
 def outbox_drain() -> int:
     """Send every due message, a few at a time, until none is left. Returns how many
     were sent. A message the mail server defers is handed back to the broker with a
-    countdown (its own task), so the drain goes on with the others."""
-    cache.delete(DRAIN_KICK_KEY)  # from now on, a new message queues the next drain
+    countdown (its own task), so the drain goes on with the others.
+
+    While it runs, the kick key stays: new messages ride along on this drain, which
+    claims them as they come, instead of each queueing a drain of its own (under a
+    surge, a task per handful of mails cost the worker more than the mails). Once
+    nothing is due it deletes the key, from when on a new message queues the next
+    drain, and claims once more: a message committed before the key went, whose
+    hand-over saw the key, is claimed by that last pass; one committed after finds
+    no key and queues a drain.
+    """
+    sent = _drain_batches()
+    cache.delete(DRAIN_KICK_KEY)
+    return sent + _drain_batches()
+
+
+def _drain_batches() -> int:
     sent = 0
     while batch := _claim(limit=DRAIN_BATCH):
         built = _build_batch(batch)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -176,7 +177,7 @@ def test_drain_sends_every_due_message_once_and_leaves_the_rest(mailoutbox):
     assert statuses[later.pk] == statuses[held.pk] == OutboxMessage.Status.PENDING
 
 
-def test_one_drain_is_queued_for_many_messages_and_the_next_once_it_starts(
+def test_one_drain_is_queued_for_many_messages_and_the_next_once_it_ends(
     monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     queued = []
@@ -185,10 +186,36 @@ def test_one_drain_is_queued_for_many_messages_and_the_next_once_it_starts(
         with django_capture_on_commit_callbacks(execute=True):
             pending_signature(f"surge{n}@example.org")
     assert queued == ["drain"]  # the others ride along on the drain already queued
-    assert services.outbox_drain() == 3
+    real_claim = services._claim
+
+    def claim_while_more_arrive(**kwargs):
+        claimed = real_claim(**kwargs)
+        if claimed and len(mailoutbox) == 0:  # the drain is running: one more signs
+            with django_capture_on_commit_callbacks(execute=True):
+                pending_signature("during@example.org")
+        return claimed
+
+    monkeypatch.setattr(services, "_claim", claim_while_more_arrive)
+    assert services.outbox_drain() == 4  # the one that came in while it ran rode along
+    assert queued == ["drain"]
     with django_capture_on_commit_callbacks(execute=True):
         pending_signature("after@example.org")
-    assert queued == ["drain", "drain"]  # the drain started: a new message queues another
+    assert queued == ["drain", "drain"]  # the drain ended: a new message queues another
+
+
+def test_a_message_that_came_as_the_drain_ended_is_sent_by_it(monkeypatch, mailoutbox):
+    """Committed after the drain's last claim came up empty, but before it deleted the
+    kick key: its hand-over saw the key and queued nothing, so this drain must send it."""
+    real_delete = cache.delete
+
+    def delete_as_one_more_signs(key, *args, **kwargs):
+        if key == services.DRAIN_KICK_KEY:
+            pending_signature("just-in-time@example.org")
+        return real_delete(key, *args, **kwargs)
+
+    monkeypatch.setattr(services.cache, "delete", delete_as_one_more_signs)
+    assert services.outbox_drain() == 1
+    assert [mail.to[0] for mail in mailoutbox] == ["just-in-time@example.org"]
 
 
 def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_settings, monkeypatch):
