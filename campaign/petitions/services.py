@@ -19,7 +19,7 @@ from django.utils import timezone
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
 from campaign.core.ratelimit import keyed_hash
-from campaign.core.services import outbox_enqueue
+from campaign.core.services import outbox_create_with, outbox_enqueue
 from campaign.petitions.forms import CONSENT_TEXT
 from campaign.petitions.models import Petition, PetitionVersion, Signature, SignatureCounter
 
@@ -126,7 +126,7 @@ class SignatureDetails:
 
 
 def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
-    """Record a signature and its confirmation mail in one transaction.
+    """Record a signature and its confirmation mail together (one statement).
 
     A second signature with the same (normalised) address meets the database's unique
     constraint and becomes a reminder instead: the caller cannot tell the difference,
@@ -135,27 +135,26 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
     if not petition.is_open:
         raise PetitionClosed
     now = timezone.now()
+    signature = Signature(
+        petition=petition,
+        petition_version=petition.version,
+        name=details.name,
+        email=details.email,
+        email_normalised=normalise_email(details.email),
+        country=details.country,
+        city=details.city,
+        affiliation=details.affiliation,
+        is_public=details.is_public,
+        wants_updates=details.wants_updates,
+        consent_text=str(CONSENT_TEXT),
+        consent_version=settings.PRIVACY_CONSENT_VERSION,
+        ip_hash=keyed_hash(client_ip, "signature-ip") if client_ip else None,
+        mails_sent=1,
+        last_mailed_at=now,
+        created_at=now,
+    )
     try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition,
-                petition_version=petition.version,
-                name=details.name,
-                email=details.email,
-                email_normalised=normalise_email(details.email),
-                country=details.country,
-                city=details.city,
-                affiliation=details.affiliation,
-                is_public=details.is_public,
-                wants_updates=details.wants_updates,
-                consent_text=str(CONSENT_TEXT),
-                consent_version=settings.PRIVACY_CONSENT_VERSION,
-                ip_hash=keyed_hash(client_ip, "signature-ip") if client_ip else None,
-                mails_sent=1,
-                last_mailed_at=now,
-                created_at=now,
-            )
-            outbox_enqueue(kind=MAIL_CONFIRM, object_id=signature.pk)
+        outbox_create_with(signature, kind=MAIL_CONFIRM)
     except IntegrityError:
         existing = Signature.objects.filter(petition=petition, email_normalised=normalise_email(details.email)).first()
         if existing is None:  # some other constraint: a bug, not a second signature

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -234,3 +235,37 @@ def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_setting
     assert refused.status == OutboxMessage.Status.PENDING and refused.queued_at is not None
     assert refused.next_attempt_at > timezone.now() and refused.attempts == 1
     assert accepted.status == OutboxMessage.Status.SENT
+
+
+def test_outbox_create_with_writes_the_row_and_its_mail_in_one_statement(
+    django_capture_on_commit_callbacks,
+):
+    petition = PetitionFactory()
+    signature = Signature(
+        petition=petition, petition_version=1, name="Amara <b>", email="A@Example.org", country="KE",
+        consent_text="I agree.", consent_version="v1", ip_hash="f" * 32, email_normalised="a@example.org",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
+        message = services.outbox_create_with(signature, kind=petition_services.MAIL_CONFIRM)
+    # Inside the test's transaction it runs in a savepoint; the writing is one statement.
+    assert [query["sql"].count("INSERT") for query in queries if "SAVEPOINT" not in query["sql"]] == [2]
+    stored = Signature.objects.get(pk=signature.pk)
+    assert (stored.name, stored.country.code, stored.ip_hash, stored.created_at) == (
+        "Amara <b>", "KE", "f" * 32, signature.created_at,
+    )  # fmt: skip
+    assert OutboxMessage.objects.get(pk=message.pk).object_id == signature.pk == message.object_id
+    assert message.status == OutboxMessage.Status.PENDING and len(callbacks) == 1
+
+
+def test_outbox_create_with_writes_nothing_on_a_violation_and_the_transaction_goes_on():
+    first = pending_signature("twice@example.org")
+    again = Signature(
+        petition=first.petition, petition_version=1, name="Again", email="twice@example.org", country="GB",
+        consent_text="I agree.", consent_version="v1", email_normalised=first.email_normalised,
+    )  # fmt: skip
+    messages_before = OutboxMessage.objects.count()
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            services.outbox_create_with(again, kind=petition_services.MAIL_CONFIRM)
+        assert Signature.objects.filter(email_normalised=first.email_normalised).count() == 1
+    assert OutboxMessage.objects.count() == messages_before and again.pk is None
