@@ -108,6 +108,7 @@ class Stack:
         self.redis = redis_available()
         self.cores = os.cpu_count() or 1
         self.web_workers = int(os.environ.get("BENCH_WEB_WORKERS", 2 * self.cores + 1))
+        self.worker_concurrency = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2 * self.cores))
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -183,7 +184,7 @@ class Stack:
         )  # fmt: skip
         self.spawn(
             "worker", "-m", "celery", "-A", "campaign", "worker", "--loglevel=WARNING",
-            f"--concurrency={self.cores * 2}", "--without-mingle", "--without-gossip", "--without-heartbeat",
+            f"--concurrency={self.worker_concurrency}", "--without-mingle", "--without-gossip", "--without-heartbeat",
             niceness=WORKER_NICENESS,
         )  # fmt: skip
         self.spawn(
@@ -516,7 +517,7 @@ def main() -> None:
         "database": stack.database_where,
         "broker_and_cache": "Redis 127.0.0.1:6379 (db 14, 15)" if stack.redis else "folder broker, database cache",
         "gunicorn_workers": stack.web_workers,
-        "celery_concurrency": stack.cores * 2,
+        "celery_concurrency": stack.worker_concurrency,
         "celery_worker_niceness": WORKER_NICENESS,
         "seconds_per_load_scenario": seconds,
     }
