@@ -108,6 +108,7 @@ class Stack:
         self.redis = redis_available()
         self.cores = os.cpu_count() or 1
         self.web_workers = int(os.environ.get("BENCH_WEB_WORKERS", 2 * self.cores + 1))
+        self.web_threads = int(os.environ.get("BENCH_WEB_THREADS", "1"))
         self.worker_concurrency = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2 * self.cores))
         self.env = {
             **os.environ,
@@ -177,9 +178,8 @@ class Stack:
         with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, email text, created_at timestamptz)")
         self.spawn("smtp", "-m", "bench.smtp_sink", "--port", str(self.smtp_port), "--out", str(self.mails))
-        threads = int(os.environ.get("BENCH_WEB_THREADS", "1"))
         self.web = self.spawn(
-            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}", f"--threads={threads}",
+            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}", f"--threads={self.web_threads}",
             f"--bind=127.0.0.1:{self.port}", "--timeout=300", "--backlog=2048",
         )  # fmt: skip
         self.spawn(

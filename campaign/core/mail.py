@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from campaign.core.pagecache import hole, markers
+from campaign.core.pagecache import markers
 
 Builder = Callable[[int], EmailMultiAlternatives | None]
 BatchBuilder = Callable[[list[int]], dict[int, EmailMultiAlternatives | None]]
@@ -73,11 +73,9 @@ def render_mail(
     only strings (it is the key of the rendered copy).
     """
     if personal is None:
-        parts = _render_parts(template_prefix, context)
+        subject, text, html = _render_parts(template_prefix, context)
     else:
-        parts = _rendered_with_holes(template_prefix, tuple(sorted(context.items())), tuple(sorted(personal)))
-        parts = _pour(parts, personal)
-    subject, text, html = parts
+        subject, text, html = _rendered_with_personal(template_prefix, context, personal)
     # A header never carries a line break, whatever a template or a visitor put in it.
     subject = " ".join(subject.split())
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
@@ -94,26 +92,32 @@ def _render_parts(template_prefix: str, context: dict) -> tuple[str, str, str]:
 
 
 RENDERED_KEPT = 256
-_rendered: dict[tuple, tuple[str, str, str]] = {}
+# (prefix, language, secret key, context, personal names) -> (rendered parts, markers)
+_rendered: dict[tuple, tuple[tuple[str, str, str], dict[str, str]]] = {}
 
 
-def _rendered_with_holes(template_prefix: str, context: tuple, personal: tuple) -> tuple[str, str, str]:
-    key = (template_prefix, get_language(), settings.SECRET_KEY, context, personal)
-    parts = _rendered.get(key)
-    if parts is None:
+def _rendered_with_personal(template_prefix: str, context: dict, personal: dict[str, str]) -> tuple[str, str, str]:
+    """The parts rendered once with a marker for each personal value (kept per process),
+    with this recipient's values poured in: plain in the subject and text, escaped in
+    the HTML."""
+    key = (
+        template_prefix,
+        get_language(),
+        settings.SECRET_KEY,
+        tuple(sorted(context.items())),
+        tuple(sorted(personal)),
+    )
+    entry = _rendered.get(key)
+    if entry is None:
         if len(_rendered) >= RENDERED_KEPT:
             _rendered.clear()  # a letter edited many times: start again rather than grow
-        parts = _rendered[key] = _render_parts(template_prefix, {**dict(context), **markers(*personal)})
-    return parts
-
-
-def _pour(parts: tuple[str, str, str], personal: dict[str, str]) -> tuple[str, str, str]:
-    subject, text, html = parts
+        holes = markers(*personal)
+        entry = _rendered[key] = (_render_parts(template_prefix, {**context, **holes}), holes)
+    (subject, text, html), holes = entry
     for name, value in personal.items():
-        marker = hole(name)
-        subject = subject.replace(marker, value)
-        text = text.replace(marker, value)
-        html = html.replace(marker, escape(value))
+        subject = subject.replace(holes[name], value)
+        text = text.replace(holes[name], value)
+        html = html.replace(holes[name], escape(value))
     return subject, text, html
 
 

@@ -4,6 +4,7 @@ And the workers' liveness canary, which shows whether a worker still takes tasks
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import smtplib
 import time
@@ -59,14 +60,28 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
     raises IntegrityError with nothing written. Inside a transaction the statement
     runs in a savepoint, so that transaction can go on after a violation.
     """
-    model = type(instance)
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields, message_fields, sql = _insert_with_outbox(type(instance))
     message = OutboxMessage(kind=kind, object_id=0)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    values += [field.get_db_prep_save(field.pre_save(message, True), connection) for field in message_fields]
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        message.pk, message.object_id = cursor.fetchone()
+    instance.pk = message.object_id
+    instance._state.adding = message._state.adding = False
+    instance._state.db = message._state.db = connection.alias
+    transaction.on_commit(lambda: _hand_to_worker(message.pk))
+    return message
+
+
+@functools.cache
+def _insert_with_outbox(model: type[models.Model]) -> tuple[list, list, str]:
+    """The fields written for a new `model` row and its outbox row, and the statement."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     message_fields = [
         field for field in OutboxMessage._meta.concrete_fields if not field.primary_key and field.name != "object_id"
     ]
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    values += [field.get_db_prep_save(field.pre_save(message, True), connection) for field in message_fields]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     outbox = quote(OutboxMessage._meta.db_table)
@@ -79,15 +94,7 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
         INSERT INTO {outbox} ({message_columns}) SELECT {message_holes}, created.{pk} FROM created
         RETURNING id, object_id
     """  # noqa: S608  # nosec B608
-    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with savepoint, connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        message.pk, message.object_id = cursor.fetchone()
-    instance.pk = message.object_id
-    instance._state.adding = message._state.adding = False
-    instance._state.db = message._state.db = connection.alias
-    transaction.on_commit(lambda: _hand_to_worker(message.pk))
-    return message
+    return fields, message_fields, sql
 
 
 def _hand_to_worker(message_id: int) -> None:
@@ -171,7 +178,9 @@ def outbox_send(*, message_id: int) -> bool:
     and the sweep then hands the message over again.
     """
     claimed = _claim(message_id=message_id)
-    return _deliver(claimed[0]) if claimed else False
+    if not claimed:
+        return False
+    return _deliver(claimed[0], _build_batch(claimed)[claimed[0].pk])
 
 
 def outbox_drain() -> int:
@@ -198,7 +207,7 @@ def _drain_batches() -> int:
         built = _build_batch(batch)
         for message in batch:
             try:
-                sent += _deliver(message, built=built[message.pk])
+                sent += _deliver(message, built[message.pk])
             except MailDeferred as deferred:
                 _send_later(message.pk, deferred.retry_in)
     return sent
@@ -226,14 +235,10 @@ def _send_later(message_id: int, delay: timedelta) -> None:
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
 
 
-_NOT_BUILT = object()
-
-
-def _deliver(message: OutboxMessage, *, built=_NOT_BUILT) -> bool:
-    """Build (unless the batch was built already) and send a message this process has
-    claimed; record the outcome."""
+def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bool:
+    """Send a message this process has claimed, as built for it (None: nothing to send
+    any more); record the outcome."""
     kind = mail.kind(message.kind)
-    email = kind.build(message.object_id) if built is _NOT_BUILT else built
     if email is None:
         _finish(message, OutboxMessage.Status.CANCELLED)
         return False
