@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Sum
 
+from campaign.core.pagecache import page_current
 from campaign.petitions.models import Petition, Signature, SignatureCounter
 from campaign.petitions.services import count_cache_key, wall_cache_key
 
@@ -35,6 +36,19 @@ def signature_count_seen(slug: str, petition_id: int, found: dict) -> int:
     _ids_by_slug[slug] = petition_id
     key = count_cache_key(petition_id)
     return found[key] if key in found else signature_count_of(petition_id)
+
+
+def letter_page_cached(slug: str) -> str | None:
+    """The letter page as cached (its holes not yet filled) when it is current and
+    shows the live count, from one cache round trip and no query; else None, and the
+    view renders it."""
+    count_key = count_key_for_slug(slug)
+    if count_key is None:
+        return None
+    _generation, page, found = page_current(f"letter:{slug}", also=[count_key])
+    if page is None or page.facts["count"] != found.get(count_cache_key(page.facts["petition_id"])):
+        return None
+    return page.html
 
 
 def signature_count(petition: Petition) -> int:

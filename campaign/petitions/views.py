@@ -96,7 +96,9 @@ def petition_detail(request, slug: str):
         if facts["count"] == selectors.signature_count_seen(slug, facts["petition_id"], slot.also):
             return page_respond(slot.page.html, holes)
     petition = _public_petition(slug)
-    count = selectors.signature_count(petition)
+    # Read as the cached path reads it, which notes the letter's id for this slug: the
+    # next read then fetches the count with the page.
+    count = selectors.signature_count_seen(slug, petition.pk, slot.also if slot else {})
     context = _detail_context(request, petition, SignatureForm(), signature_count=count)
     html = render_to_string("petitions/petition_detail.html", {**context, **_form_markers()}, request)
     if slot:

@@ -1,0 +1,199 @@
+"""In front of Django: the reads a crowd makes, answered from the shared cache.
+
+A crowd refreshing a letter page or its count sends the same request thousands of
+times a minute, and Django's request cycle (the middleware classes, URL resolving,
+signals) costs more than the answer, which is already in the cache. This WSGI layer
+sits where a caching proxy would, in the same process: for a few registered routes it
+answers a plain anonymous GET from the cache, with the headers Django itself sent for
+that route, and each visitor's own CSRF cookie and token poured into the page as
+Django's `get_token()` would. Every other request, and any it is not sure of, goes to
+Django untouched:
+
+- a method other than GET, a query string, a cookie other than the CSRF cookie (a
+  session, a pending message, a language choice) or a CSRF cookie Django would replace;
+- a host Django would refuse, or plain http where Django would redirect to https;
+- a route, language and scheme whose headers this process has not yet seen Django
+  send (their first request here);
+- an answer the cache does not hold, or holds out of date (the route's reader says
+  None), or a cache that fails: Django then answers, and reports the failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils import translation
+from django.utils.http import http_date
+
+from campaign.core.pagecache import fill
+
+logger = logging.getLogger(__name__)
+
+# Headers the front cache writes itself rather than repeat from Django's response.
+OWN_HEADERS = frozenset({"set-cookie", "content-length"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """A read the front cache may answer. `answer` gets the pattern's named groups and
+    returns the body from the cache alone (with holes, for a page), or None."""
+
+    name: str
+    pattern: re.Pattern[str]
+    answer: Callable[..., str | None]
+    # Per-request values poured into the page besides the CSRF token (a form stamp).
+    holes: Callable[[], dict[str, str]] = dict
+    # The page carries a CSRF hole: set the visitor's cookie as get_token() does.
+    csrf: bool = False
+
+
+@dataclass
+class FrontCache:
+    app: Callable
+    routes: Iterable[Route]
+    # (route, language, https) -> the headers Django sent for it, learnt per process.
+    headers: dict[tuple[str, str, bool], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.routes = tuple(self.routes)
+        self.localised = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+    def __call__(self, environ: dict, start_response: Callable):
+        found = self._route(environ)
+        if found is None:
+            return self.app(environ, start_response)
+        route, arguments = found
+        request = WSGIRequest(environ)
+        key = self._key(route, request)
+        if key is None:
+            return self.app(environ, start_response)
+        answer = self._answer(route, arguments, request, key)
+        if answer is None:
+            return self.app(environ, self._learning(key, start_response))
+        headers, body = answer
+        start_response("200 OK", headers)
+        return [body]
+
+    def _route(self, environ: dict) -> tuple[Route, dict] | None:
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
+            return None
+        path = environ.get("PATH_INFO", "")
+        for route in self.routes:
+            if match := route.pattern.fullmatch(path):
+                return route, match.groupdict()
+        return None
+
+    def _key(self, route: Route, request: WSGIRequest) -> tuple[str, str, bool] | None:
+        """Where this request's headers are learnt, or None when Django must answer it."""
+        if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+            return None
+        if route.csrf and settings.CSRF_USE_SESSIONS:
+            return None
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if secret is not None and not well_formed(secret):
+            return None
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return None
+        secure = request.is_secure()
+        if settings.SECURE_SSL_REDIRECT and not secure:
+            return None
+        language = translation.get_language_from_request(request) if self.localised else settings.LANGUAGE_CODE
+        return route.name, language, secure
+
+    def _answer(self, route: Route, arguments: dict, request: WSGIRequest, key) -> tuple[list, bytes] | None:
+        learnt = self.headers.get(key)
+        if learnt is None:
+            return None
+        try:
+            with translation.override(key[1]):
+                body = route.answer(**arguments)
+        except Exception:  # the cache failing: Django answers, and says why
+            logger.warning("front cache: %s unanswered, Django takes it", route.name, exc_info=True)
+            return None
+        if body is None:
+            return None
+        headers = list(learnt)
+        if route.csrf:
+            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME) or random_chars(CSRF_SECRET_LENGTH)
+            body = fill(body, {"csrf": masked(secret), **route.holes()})
+            headers.append(("Set-Cookie", csrf_cookie(secret)))
+        encoded = body.encode()
+        headers.append(("Content-Length", str(len(encoded))))
+        return headers, encoded
+
+    def _learning(self, key, start_response: Callable) -> Callable:
+        """Django's start_response, noting the headers of a 200 for this key."""
+
+        def start(status: str, headers: list, exc_info=None):
+            if exc_info is None and status.startswith("200 "):
+                self.headers[key] = tuple((name, value) for name, value in headers if name.lower() not in OWN_HEADERS)
+            return start_response(status, headers, exc_info)
+
+        return start
+
+
+# --- CSRF, as django.middleware.csrf does it ------------------------------------------
+# The token in a form is the secret in the cookie, masked with a fresh random mask, so
+# that no two pages carry the same token (BREACH). Django makes each random character
+# with its own call to the system's random source; this takes one call for them all.
+# tests/core/test_frontcache.py checks these against Django's own CSRF check.
+
+_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_LIMIT = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # bytes at or above it are dropped: no bias
+
+
+def random_chars(count: int) -> str:
+    chars: list[str] = []
+    while len(chars) < count:
+        chars += [
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)] for byte in secrets.token_bytes(count) if byte < _LIMIT
+        ]
+    return "".join(chars[:count])
+
+
+def well_formed(secret: str) -> bool:
+    return len(secret) == CSRF_SECRET_LENGTH and all(char in _INDEX for char in secret)
+
+
+def masked(secret: str) -> str:
+    mask = random_chars(CSRF_SECRET_LENGTH)
+    size = len(CSRF_ALLOWED_CHARS)
+    return mask + "".join(CSRF_ALLOWED_CHARS[(_INDEX[s] + _INDEX[m]) % size] for s, m in zip(secret, mask, strict=True))
+
+
+_expiry: tuple[int, str] = (0, "")
+
+
+def csrf_cookie(secret: str) -> str:
+    """The Set-Cookie value HttpResponse.set_cookie() writes for the CSRF cookie."""
+    global _expiry  # the date is formatted once a second, not per page
+    now = int(time.time())
+    age = settings.CSRF_COOKIE_AGE
+    if age is not None and _expiry[0] != now:
+        _expiry = (now, http_date(now + age))
+    parts = [f"{settings.CSRF_COOKIE_NAME}={secret}"]
+    if settings.CSRF_COOKIE_DOMAIN:
+        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    if age is not None:
+        parts.append(f"expires={_expiry[1]}")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        parts.append("HttpOnly")
+    if age is not None:
+        parts.append(f"Max-Age={age}")
+    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    if settings.CSRF_COOKIE_SAMESITE:
+        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    if settings.CSRF_COOKIE_SECURE:
+        parts.append("Secure")
+    return "; ".join(parts)
