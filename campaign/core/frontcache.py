@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.http import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import translation
 from django.utils.http import http_date
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 # Headers the front cache writes itself rather than repeat from Django's response.
 OWN_HEADERS = frozenset({"set-cookie", "content-length"})
+FACTS_KEPT = 1_000
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,29 @@ class FrontCache:
     routes: Iterable[Route]
     # (route, language, https) -> the headers Django sent for it, learnt per process.
     headers: dict[tuple[str, str, bool], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # The request headers Django reads for the host, the scheme and the language ->
+    # (language, https), or () where Django must answer.
+    facts: dict[tuple, tuple] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.routes = tuple(self.routes)
         self.localised = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+        proxy_header = (settings.SECURE_PROXY_SSL_HEADER or ("",))[0]
+        self.where_names = (
+            "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+            "wsgi.url_scheme", proxy_header, "HTTP_ACCEPT_LANGUAGE",
+        )  # fmt: skip
 
     def __call__(self, environ: dict, start_response: Callable):
         found = self._route(environ)
         if found is None:
             return self.app(environ, start_response)
         route, arguments = found
-        request = WSGIRequest(environ)
-        key = self._key(route, request)
-        if key is None:
+        visitor = self._visitor(route, environ)
+        if visitor is None:
             return self.app(environ, start_response)
-        answer = self._answer(route, arguments, request, key)
+        key, secret = visitor
+        answer = self._answer(route, arguments, key, secret)
         if answer is None:
             return self.app(environ, self._learning(key, start_response))
         headers, body = answer
@@ -92,40 +102,59 @@ class FrontCache:
                 return route, match.groupdict()
         return None
 
-    def _key(self, route: Route, request: WSGIRequest) -> tuple[str, str, bool] | None:
-        """Where this request's headers are learnt, or None when Django must answer it."""
-        if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
-            return None
+    def _visitor(self, route: Route, environ: dict) -> tuple[tuple[str, str, bool], str | None] | None:
+        """(where this request's headers are learnt, the visitor's CSRF secret if any),
+        or None when Django must answer it."""
+        secret = None
+        if cookie := environ.get("HTTP_COOKIE"):
+            cookies = parse_cookie(cookie)
+            if any(name != settings.CSRF_COOKIE_NAME for name in cookies):
+                return None
+            secret = cookies.get(settings.CSRF_COOKIE_NAME)
+            if secret is not None and not well_formed(secret):
+                return None
         if route.csrf and settings.CSRF_USE_SESSIONS:
             return None
-        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-        if secret is not None and not well_formed(secret):
+        # The host, the scheme and the language come from a few headers that a crowd
+        # sends alike: what Django makes of them is worked out once per process.
+        where = tuple(environ.get(name) for name in self.where_names)
+        facts = self.facts.get(where)
+        if facts is None:
+            if len(self.facts) >= FACTS_KEPT:
+                self.facts.clear()
+            facts = self.facts[where] = self._facts(WSGIRequest(environ))
+        if not facts:
             return None
+        return (route.name, *facts), secret
+
+    def _facts(self, request: WSGIRequest) -> tuple[str, bool] | tuple[()]:
+        """(language, https) as Django sees this request, or () when Django must answer
+        it: a host it refuses, or plain http it redirects to https."""
         try:
             request.get_host()
         except DisallowedHost:
-            return None
+            return ()
         secure = request.is_secure()
         if settings.SECURE_SSL_REDIRECT and not secure:
-            return None
+            return ()
         language = translation.get_language_from_request(request) if self.localised else settings.LANGUAGE_CODE
-        return route.name, language, secure
+        return language, secure
 
-    def _answer(self, route: Route, arguments: dict, request: WSGIRequest, key) -> tuple[list, bytes] | None:
+    def _answer(self, route: Route, arguments: dict, key, secret: str | None) -> tuple[list, bytes] | None:
         learnt = self.headers.get(key)
         if learnt is None:
             return None
         try:
             with translation.override(key[1]):
                 body = route.answer(**arguments)
-        except Exception:  # the cache failing: Django answers, and says why
+        except Exception:  # the cache failing: Django answers, and the log says why
             logger.warning("front cache: %s unanswered, Django takes it", route.name, exc_info=True)
             return None
         if body is None:
             return None
         headers = list(learnt)
         if route.csrf:
-            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME) or random_chars(CSRF_SECRET_LENGTH)
+            secret = secret or random_chars(CSRF_SECRET_LENGTH)
             body = fill(body, {"csrf": masked(secret), **route.holes()})
             headers.append(("Set-Cookie", csrf_cookie(secret)))
         encoded = body.encode()
