@@ -17,3 +17,12 @@ def test_country_field_still_validates_and_renders_a_chosen_country():
     form.is_valid()
     assert form.cleaned_data["country"] == "GB"
     assert '<option value="GB" selected>' in str(form["country"])
+
+
+def test_country_field_refuses_codes_that_are_not_choices_in_every_copy():
+    for _ in range(3):  # each form is a copy of the class's fields
+        form = SignatureForm({"name": "Amara", "email": "a@example.org", "consent": "on", "country": "XX", "stamp": ""})
+        assert not form.is_valid()
+        assert form.has_error("country", code="invalid_choice")
+    assert SignatureForm().fields["country"].valid_value("GB")
+    assert not SignatureForm().fields["country"].valid_value("gb ")
