@@ -43,10 +43,14 @@ def petition_list(request):
     )
 
 
+def _card_key(slug: str) -> str:
+    return f"api:petition-card:{slug}"
+
+
 def _card_lookup(slug: str) -> tuple[tuple[int, dict] | None, dict]:
     """(the cached (letter id, card) or None, the other values found): the card and the
     live count in one round trip, the count's key known from the slug's id hint."""
-    key = f"api:petition-card:{slug}"
+    key = _card_key(slug)
     count_key = selectors.count_key_for_slug(slug)
     found = cache.get_many([key, count_key] if count_key else [key])
     return found.pop(key, None), found
@@ -76,6 +80,6 @@ def petition_detail(request, slug: str):
         if petition is None:
             return JsonResponse({"error": "not_found", "detail": "No letter with this slug."}, status=404)
         cached = (petition.pk, _card(petition, endorsement_counts([petition.pk]).get(petition.pk, 0)))
-        cache.set(f"api:petition-card:{slug}", cached, CACHE_SECONDS)
+        cache.set(_card_key(slug), cached, CACHE_SECONDS)
     petition_id, card = cached
     return JsonResponse({**card, "signature_count": selectors.signature_count_seen(slug, petition_id, found)})
