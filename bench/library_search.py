@@ -321,7 +321,8 @@ def measure(rounds: int) -> dict:
         t0 = time.perf_counter()
         counts = selectors.library_facet_counts(query)
         t1 = time.perf_counter()
-        paginator = Paginator(selectors.library_results(query, limit=selectors.PAGE_SIZE), selectors.PAGE_SIZE)
+        results = selectors.library_results(query, limit=selectors.PAGE_SIZE, total=counts.total)
+        paginator = Paginator(results, selectors.PAGE_SIZE)
         paginator.count = counts.total
         documents = list(paginator.get_page(1).object_list)
         t2 = time.perf_counter()

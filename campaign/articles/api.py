@@ -51,8 +51,10 @@ def document_list(request):
     query = parse_library_query(request.GET)
     if query.errors:
         return _error("invalid_query", query.errors, 400)
-    paginator = Paginator(selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE), selectors.PAGE_SIZE)
-    paginator.count = selectors.result_count(query)  # the results above stop at this page
+    total = selectors.result_count(query)
+    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, total=total)
+    paginator = Paginator(results, selectors.PAGE_SIZE)
+    paginator.count = total  # the results above stop at this page
     if query.page > max(1, paginator.num_pages):
         return _error("invalid_page", f"There are {paginator.num_pages} pages.", 404)
     page = paginator.page(query.page)

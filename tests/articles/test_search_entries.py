@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.http import QueryDict
+from django.urls import reverse
 
 from campaign.articles import selectors, services
 from campaign.articles.forms import parse_library_query
@@ -93,3 +94,50 @@ def test_the_facet_counts_carry_the_number_of_results():
         query = q(querystring)
         assert selectors.library_facet_counts(query).total == selectors.result_count(query)
         assert selectors.result_count(query) == selectors.filtered_documents(query).count()
+
+
+@pytest.fixture
+def broad_search(monkeypatch):
+    """Thirty documents a search for "smartwatch" all finds (two undated, several sharing a
+    date), with a window of seven: so broad a search ranks only its newest seven."""
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 7)
+    for n in range(30):
+        DocumentFactory(
+            slug=f"d{n}",
+            title="Smartwatch " * (1 + n % 4) + f"report {n}",
+            summary="smartwatch tagging" if n % 3 else "other",
+            published_on=None if n in (4, 9) else date(2020, 1, 1 + n % 6),
+        )
+    DocumentFactory(slug="camera", title="Camera")
+    return q("q=smartwatch")
+
+
+def test_a_broad_search_ranks_its_newest_matches_then_lists_the_rest_by_date(broad_search):
+    ranked = list(selectors.library_results(broad_search).values_list("slug", flat=True))
+    by_date = list(selectors.library_results(q("q=smartwatch&sort=published")).values_list("slug", flat=True))
+    window = set(by_date[:7])
+    expected = [slug for slug in ranked if slug in window] + by_date[7:]
+    assert selectors.ranks_window(broad_search, 30)
+    assert expected != ranked  # the window changes the order: this test can tell
+    for page in (1, 2, 3):
+        results = selectors.library_results(broad_search, limit=page * 10, total=30)
+        assert (
+            list(results.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
+            == expected[(page - 1) * 10 : page * 10]
+        )
+    first = selectors.library_results(broad_search, limit=5, total=30)
+    assert list(first.values_list("slug", flat=True)[:5]) == expected[:5]
+
+
+def test_a_search_matching_few_documents_ranks_them_all(broad_search):
+    assert not selectors.ranks_window(broad_search, 7)  # no more than the window
+    assert not selectors.ranks_window(broad_search, 14)  # the walk would cost more than ranking
+    assert not selectors.ranks_window(q("q=smartwatch&sort=published"), 30)  # not ranked at all
+
+
+def test_the_library_says_when_it_ranks_only_the_newest_matches(client, broad_search):
+    url = reverse("articles:list")
+    assert "the 7 newest are ranked by relevance" in client.get(url, {"q": "smartwatch"}).content.decode()
+    by_date = client.get(url, {"q": "smartwatch", "sort": "published"}).content.decode()
+    assert "30 documents" in by_date
+    assert "newest are ranked" not in by_date
