@@ -164,6 +164,11 @@ else:
         }
     }
 
+# How long a web process may answer the crowd's letter page and count API again with
+# what it last read from the cache (campaign.core.frontcache): the public count can be
+# that many seconds behind; 0 reads the cache for every request.
+FRONT_CACHE_SECONDS = float(env("FRONT_CACHE_SECONDS", "1"))
+
 # --- Mail ----------------------------------------------------------------------------
 
 EMAIL_HOST = env("EMAIL_HOST")

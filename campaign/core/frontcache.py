@@ -16,6 +16,11 @@ Django untouched:
   send (their first request here);
 - an answer the cache does not hold, or holds out of date (the route's reader says
   None), or a cache that fails: Django then answers, and reports the failure.
+
+What a route reads from the cache is kept in the process for FRONT_CACHE_SECONDS and
+answered again meanwhile, as a caching proxy in front would: a crowd of a thousand
+reads a second then costs each process one cache round trip a second per letter, not a
+thousand. The count it shows is at most that old.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ logger = logging.getLogger(__name__)
 # Headers the front cache writes itself rather than repeat from Django's response.
 OWN_HEADERS = frozenset({"set-cookie", "content-length"})
 FACTS_KEPT = 1_000
+ANSWERS_KEPT = 1_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,10 @@ class FrontCache:
     # The request headers Django reads for the host, the scheme and the language ->
     # (language, https), or () where Django must answer.
     facts: dict[tuple, tuple] = field(default_factory=dict)
+    # (route, language, https, the route's arguments) -> (until when, the answer read).
+    answers: dict[tuple, tuple[float, str]] = field(default_factory=dict)
+    reuse_seconds: float = field(default_factory=lambda: settings.FRONT_CACHE_SECONDS)
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self.routes = tuple(self.routes)
@@ -144,12 +154,7 @@ class FrontCache:
         learnt = self.headers.get(key)
         if learnt is None:
             return None
-        try:
-            with translation.override(key[1]):
-                body = route.answer(**arguments)
-        except Exception:  # the cache failing: Django answers, and the log says why
-            logger.warning("front cache: %s unanswered, Django takes it", route.name, exc_info=True)
-            return None
+        body = self._read(route, arguments, key)
         if body is None:
             return None
         headers = list(learnt)
@@ -160,6 +165,26 @@ class FrontCache:
         encoded = body.encode()
         headers.append(("Content-Length", str(len(encoded))))
         return headers, encoded
+
+    def _read(self, route: Route, arguments: dict, key) -> str | None:
+        """The route's answer: kept from an earlier request for reuse_seconds, else read
+        from the cache (None where Django must answer)."""
+        answer_key = (*key, *arguments.values())
+        now = self.clock()
+        kept = self.answers.get(answer_key)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        try:
+            with translation.override(key[1]):
+                body = route.answer(**arguments)
+        except Exception:  # the cache failing: Django answers, and the log says why
+            logger.warning("front cache: %s unanswered, Django takes it", route.name, exc_info=True)
+            return None
+        if body is not None and self.reuse_seconds > 0:
+            if len(self.answers) >= ANSWERS_KEPT:
+                self.answers.clear()
+            self.answers[answer_key] = (now + self.reuse_seconds, body)
+        return body
 
     def _learning(self, key, start_response: Callable) -> Callable:
         """Django's start_response, noting the headers of a 200 for this key."""

@@ -9,6 +9,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -105,9 +106,27 @@ def django_app():
     request_finished.connect(close_old_connections)
 
 
+class Clock:
+    """The front cache's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def pass_reuse_window(self) -> None:
+        self.now += django_settings.FRONT_CACHE_SECONDS + 0.001
+
+
 @pytest.fixture
-def front(django_app):
-    return FrontCache(django_app, ROUTES)
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def front(django_app, clock):
+    return FrontCache(django_app, ROUTES, clock=clock)
 
 
 def headers_but_own(answer: Answer) -> set:
@@ -220,7 +239,9 @@ def test_https_has_headers_of_its_own(front, django_app, settings):
     assert again.header("Strict-Transport-Security") == secure.header("Strict-Transport-Security") == "max-age=3600"
 
 
-def test_a_confirmation_shows_at_once(front, django_app, django_capture_on_commit_callbacks):
+def test_a_confirmation_shows_once_the_reuse_window_has_passed(
+    front, django_app, clock, django_capture_on_commit_callbacks
+):
     petition = PetitionFactory()
     signature = services.signature_create(
         petition=petition, details=services.SignatureDetails(name="Amara", email="a@example.org", country="GB")
@@ -230,23 +251,27 @@ def test_a_confirmation_shows_at_once(front, django_app, django_capture_on_commi
     assert django_app.calls == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.signature_confirm(signature=signature)
+    assert b"0 signatures so far" in call(front, petition.get_absolute_url()).body  # kept a moment
+    clock.pass_reuse_window()
     assert b"1 signature so far" in call(front, petition.get_absolute_url()).body
     assert django_app.calls == 2
 
 
-def test_an_edit_retires_the_page(front, django_app, django_capture_on_commit_callbacks):
+def test_an_edit_retires_the_page(front, django_app, clock, django_capture_on_commit_callbacks):
     petition = PetitionFactory(title="Before the edit")
+    call(front, petition.get_absolute_url())
     call(front, petition.get_absolute_url())
     petition.title = "After the edit"
     petition.save()
     with django_capture_on_commit_callbacks(execute=True):
         public_pages_changed()
+    clock.pass_reuse_window()
     assert b"After the edit" in call(front, petition.get_absolute_url()).body
     assert django_app.calls == 2
 
 
-def test_the_count_api_is_answered_before_django_and_moves_at_once(
-    front, django_app, django_capture_on_commit_callbacks
+def test_the_count_api_is_answered_before_django_and_moves_within_the_reuse_window(
+    front, django_app, clock, django_capture_on_commit_callbacks
 ):
     petition = PetitionFactory()
     url = f"/api/petitions/{petition.slug}/"
@@ -261,7 +286,35 @@ def test_the_count_api_is_answered_before_django_and_moves_at_once(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.signature_confirm(signature=signature)
+    clock.pass_reuse_window()
     assert b'"signature_count": 1' in call(front, url).body
+
+
+def test_a_process_reads_the_cache_once_per_reuse_window(django_app, clock):
+    reads = []
+
+    def card(slug):
+        reads.append(slug)
+        return f'{{"reads": {len(reads)}}}'
+
+    route = Route(name="api:petition-detail", pattern=ROUTES[1].pattern, answer=card)
+    front = FrontCache(django_app, [route], clock=clock)
+    petition, other = PetitionFactory(), PetitionFactory()
+    call(front, f"/api/petitions/{petition.slug}/")  # Django answers: headers learnt
+    bodies = [call(front, f"/api/petitions/{petition.slug}/").body for _ in range(3)]
+    assert bodies == [b'{"reads": 1}'] * 3
+    assert call(front, f"/api/petitions/{other.slug}/").body == b'{"reads": 2}'  # each letter its own
+    clock.now += django_settings.FRONT_CACHE_SECONDS / 2
+    assert call(front, f"/api/petitions/{petition.slug}/").body == b'{"reads": 1}'
+    clock.pass_reuse_window()
+    assert call(front, f"/api/petitions/{petition.slug}/").body == b'{"reads": 3}'
+    assert reads == [petition.slug, other.slug, petition.slug]
+
+    every_time = FrontCache(django_app, [route], clock=clock, reuse_seconds=0)
+    call(every_time, f"/api/petitions/{petition.slug}/")
+    call(every_time, f"/api/petitions/{petition.slug}/")
+    call(every_time, f"/api/petitions/{petition.slug}/")
+    assert reads[3:] == [petition.slug, petition.slug]
 
 
 def test_an_unknown_letter_is_djangos_json_404(front, django_app):
