@@ -164,11 +164,15 @@ def ranks_window(query: LibraryQuery, total: int) -> bool:
     return total * total > WALK_COST * RANK_WINDOW * (published or 0)
 
 
-def _after_window(entries: QuerySet[SearchEntry]) -> Q:
-    """Documents that come after the RANK_WINDOW newest of `entries` in date order."""
-    published_on, number = entries.order_by(*_order(Sort.PUBLISHED)).values_list("published_on", "number")[
-        RANK_WINDOW - 1
+def _after_window(entries: QuerySet[SearchEntry]) -> Q | None:
+    """Documents that come after the RANK_WINDOW newest of `entries` in date order (None
+    when there are no more than that: the count the caller had was out of date)."""
+    last = entries.order_by(*_order(Sort.PUBLISHED)).values_list("published_on", "number")[
+        RANK_WINDOW - 1 : RANK_WINDOW
     ]
+    if not last:
+        return None
+    published_on, number = last[0]
     if published_on is None:  # undated documents come last, by number
         return Q(published_on__isnull=True, number__lt=number)
     return (
@@ -182,8 +186,8 @@ def library_results(query: LibraryQuery, *, limit: int | None = None, total: int
     """The library's results in the reader's order. Pass `limit` when no more than the
     first `limit` results will be read (the end of the page shown): a search then sorts
     only its first `limit` entries, and reads only those documents. Pass `total`, the
-    count of results, with it: a broad search then ranks only its newest matches (see
-    ranks_window)."""
+    count of results: a broad search then ranks only its newest matches (see
+    ranks_window), in every page and download alike."""
     sort = query.effective_sort
     if not query.q:
         return filtered_documents(query).select_related("publisher").order_by(*_order(sort))
@@ -191,12 +195,14 @@ def library_results(query: LibraryQuery, *, limit: int | None = None, total: int
     # choose between ranking every match and walking a date index, on one table.
     entries = _matching_entries(query, _resolve(query))
     rank = SearchRank(F("search_entry__search_vector"), search_query(query.q))
-    if limit is not None and total is not None and ranks_window(query, total):
+    if total is not None and ranks_window(query, total):
         # The newest matches (and, past the window, the older ones the page reaches)
         # walked in date order; then the window ranked, the rest after it by date.
-        kept = entries.order_by(*_order(Sort.PUBLISHED))[: max(limit, RANK_WINDOW)]
-        if limit > RANK_WINDOW:
-            rank = Case(When(_after_window(entries), then=Value(-1.0)), default=rank, output_field=FloatField())
+        kept = entries.order_by(*_order(Sort.PUBLISHED))
+        if limit is not None:
+            kept = kept[: max(limit, RANK_WINDOW)]
+        if (limit is None or limit > RANK_WINDOW) and (after := _after_window(entries)) is not None:
+            rank = Case(When(after, then=Value(-1.0)), default=rank, output_field=FloatField())
     else:
         if sort == Sort.RELEVANCE:
             entries = entries.alias(rank=SearchRank(F("search_vector"), search_query(query.q)))

@@ -2,6 +2,8 @@
 search columns: a search must find exactly what is published, however it was written,
 and ranking only a page's worth of them must give that page exactly."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -125,8 +127,17 @@ def test_a_broad_search_ranks_its_newest_matches_then_lists_the_rest_by_date(bro
             list(results.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
             == expected[(page - 1) * 10 : page * 10]
         )
+    everything = selectors.library_results(broad_search, total=30)  # a download: every result
+    assert list(everything.values_list("slug", flat=True)) == expected
     first = selectors.library_results(broad_search, limit=5, total=30)
     assert list(first.values_list("slug", flat=True)[:5]) == expected[:5]
+
+
+def test_a_count_out_of_date_ranks_what_there_is(broad_search, monkeypatch):
+    ranked = list(selectors.library_results(broad_search).values_list("slug", flat=True))
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 50)  # more than match: the count was stale
+    results = selectors.library_results(broad_search, limit=100, total=10_000)
+    assert list(results.values_list("slug", flat=True)) == ranked
 
 
 def test_a_search_matching_few_documents_ranks_them_all(broad_search):
@@ -141,3 +152,16 @@ def test_the_library_says_when_it_ranks_only_the_newest_matches(client, broad_se
     by_date = client.get(url, {"q": "smartwatch", "sort": "published"}).content.decode()
     assert "30 documents" in by_date
     assert "newest are ranked" not in by_date
+
+
+def test_a_download_of_a_broad_search_lists_what_the_pages_list(client, broad_search):
+    pages = [
+        slug
+        for page in (1, 2)
+        for slug in selectors.library_results(broad_search, limit=page * 20, total=30).values_list("slug", flat=True)[
+            (page - 1) * 20 : page * 20
+        ]
+    ]
+    response = client.get(reverse("articles:export-csv"), {"q": "smartwatch"})
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))
+    assert [row["slug"] for row in rows] == pages

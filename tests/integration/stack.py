@@ -288,8 +288,9 @@ class Stack:
         path = self.tmp_path / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start_web(self, database_url: str | None = None, workers: int = 2) -> None:
-        env = {**self.env, **self.broker.publisher_env}
+    def start_web(self, database_url: str | None = None, workers: int = 2, **settings: str) -> None:
+        """gunicorn on the stack's port; `settings` are more environment variables."""
+        env = {**self.env, **self.broker.publisher_env, **settings}
         if database_url:
             env["DATABASE_URL"] = database_url
         self.web = self._spawn(
