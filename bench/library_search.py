@@ -321,7 +321,8 @@ def measure(rounds: int) -> dict:
         t0 = time.perf_counter()
         counts = selectors.library_facet_counts(query)
         t1 = time.perf_counter()
-        results = selectors.library_results(query, limit=selectors.PAGE_SIZE, total=counts.total)
+        windowed = selectors.ranks_window(query, counts.total)
+        results = selectors.library_results(query, limit=selectors.PAGE_SIZE, windowed=windowed)
         paginator = Paginator(results, selectors.PAGE_SIZE)
         paginator.count = counts.total
         documents = list(paginator.get_page(1).object_list)

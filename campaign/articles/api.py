@@ -52,7 +52,8 @@ def document_list(request):
     if query.errors:
         return _error("invalid_query", query.errors, 400)
     total = selectors.result_count(query)
-    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, total=total)
+    windowed = selectors.ranks_window(query, total)
+    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
     paginator = Paginator(results, selectors.PAGE_SIZE)
     paginator.count = total  # the results above stop at this page
     if query.page > max(1, paginator.num_pages):

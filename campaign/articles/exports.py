@@ -78,7 +78,7 @@ COLUMNS = [
 def _documents(request) -> Iterator[Document]:
     query = parse_library_query(request.GET)
     documents = (
-        selectors.library_results(query, total=selectors.result_count(query))
+        selectors.library_results(query, windowed=selectors.ranks_window(query, selectors.result_count(query)))
         .select_related("publisher")
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.order_by("code")),

@@ -182,12 +182,12 @@ def _after_window(entries: QuerySet[SearchEntry]) -> Q | None:
     )
 
 
-def library_results(query: LibraryQuery, *, limit: int | None = None, total: int | None = None) -> QuerySet[Document]:
+def library_results(query: LibraryQuery, *, limit: int | None = None, windowed: bool = False) -> QuerySet[Document]:
     """The library's results in the reader's order. Pass `limit` when no more than the
     first `limit` results will be read (the end of the page shown): a search then sorts
-    only its first `limit` entries, and reads only those documents. Pass `total`, the
-    count of results: a broad search then ranks only its newest matches (see
-    ranks_window), in every page and download alike."""
+    only its first `limit` entries, and reads only those documents. Pass `windowed` as
+    ranks_window() says for the count of results: a broad search then ranks only its
+    newest matches, in every page and download alike."""
     sort = query.effective_sort
     if not query.q:
         return filtered_documents(query).select_related("publisher").order_by(*_order(sort))
@@ -195,7 +195,7 @@ def library_results(query: LibraryQuery, *, limit: int | None = None, total: int
     # choose between ranking every match and walking a date index, on one table.
     entries = _matching_entries(query, _resolve(query))
     rank = SearchRank(F("search_entry__search_vector"), search_query(query.q))
-    if total is not None and ranks_window(query, total):
+    if windowed:
         # The newest matches (and, past the window, the older ones the page reaches)
         # walked in date order; then the window ranked, the rest after it by date.
         kept = entries.order_by(*_order(Sort.PUBLISHED))

@@ -30,8 +30,8 @@ def _paginate(request, queryset, page_number: int):
 def library(request):
     query = parse_library_query(request.GET)
     facet_counts = selectors.library_facet_counts(query)  # cached until the library changes
-    limit = query.page * selectors.PAGE_SIZE
-    results = selectors.library_results(query, limit=limit, total=facet_counts.total)
+    windowed = selectors.ranks_window(query, facet_counts.total)
+    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
     paginator = Paginator(results, selectors.PAGE_SIZE)
     paginator.count = facet_counts.total
     page = paginator.get_page(query.page)
@@ -59,7 +59,7 @@ def library(request):
         "querystring": query.querystring(),
         "last_updated": selectors.data_last_updated(),
         "figures": selectors.headline_figures(),
-        "rank_window": selectors.RANK_WINDOW if selectors.ranks_window(query, facet_counts.total) else None,
+        "rank_window": selectors.RANK_WINDOW if windowed else None,
     }
     return render(request, "articles/document_list.html", context)
 

@@ -122,21 +122,21 @@ def test_a_broad_search_ranks_its_newest_matches_then_lists_the_rest_by_date(bro
     assert selectors.ranks_window(broad_search, 30)
     assert expected != ranked  # the window changes the order: this test can tell
     for page in (1, 2, 3):
-        results = selectors.library_results(broad_search, limit=page * 10, total=30)
+        results = selectors.library_results(broad_search, limit=page * 10, windowed=True)
         assert (
             list(results.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
             == expected[(page - 1) * 10 : page * 10]
         )
-    everything = selectors.library_results(broad_search, total=30)  # a download: every result
+    everything = selectors.library_results(broad_search, windowed=True)  # a download: every result
     assert list(everything.values_list("slug", flat=True)) == expected
-    first = selectors.library_results(broad_search, limit=5, total=30)
+    first = selectors.library_results(broad_search, limit=5, windowed=True)
     assert list(first.values_list("slug", flat=True)[:5]) == expected[:5]
 
 
 def test_a_count_out_of_date_ranks_what_there_is(broad_search, monkeypatch):
     ranked = list(selectors.library_results(broad_search).values_list("slug", flat=True))
     monkeypatch.setattr(selectors, "RANK_WINDOW", 50)  # more than match: the count was stale
-    results = selectors.library_results(broad_search, limit=100, total=10_000)
+    results = selectors.library_results(broad_search, limit=100, windowed=True)
     assert list(results.values_list("slug", flat=True)) == ranked
 
 
@@ -158,9 +158,9 @@ def test_a_download_of_a_broad_search_lists_what_the_pages_list(client, broad_se
     pages = [
         slug
         for page in (1, 2)
-        for slug in selectors.library_results(broad_search, limit=page * 20, total=30).values_list("slug", flat=True)[
-            (page - 1) * 20 : page * 20
-        ]
+        for slug in selectors.library_results(broad_search, limit=page * 20, windowed=True).values_list(
+            "slug", flat=True
+        )[(page - 1) * 20 : page * 20]
     ]
     response = client.get(reverse("articles:export-csv"), {"q": "smartwatch"})
     rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))
