@@ -212,6 +212,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+# While mails keep coming, a drain waits this long after a short batch before it claims
+# the next, so that a surge's mails go out in batches of dozens rather than a handful.
+OUTBOX_GATHER_SECONDS = float(env("OUTBOX_GATHER_SECONDS", "0.2"))
 # Worker liveness (campaign.core.services): `manage.py worker_alive` and `make run` send
 # a worker canary tasks on its own direct queue, and call it stuck when it has run none
 # for this long. The direct queue is read with the task queue, on the same channel.

@@ -219,6 +219,43 @@ def test_a_message_that_came_as_the_drain_ended_is_sent_by_it(monkeypatch, mailo
     assert [mail.to[0] for mail in mailoutbox] == ["just-in-time@example.org"]
 
 
+def test_drain_waits_for_a_short_batch_to_fill_while_mails_keep_coming(settings, monkeypatch, mailoutbox):
+    """Under a surge the drain sends batches of dozens, not the handful claimed the
+    instant each one was due; it waits only after a short batch, holding the kick key."""
+    settings.OUTBOX_GATHER_SECONDS = 0.2
+    first = [pending_signature(f"first{n}@example.org") for n in range(services.DRAIN_BATCH + 2)]
+    batches, waits = [], []
+    real_claim = services._claim
+
+    def claim(**kwargs):
+        claimed = real_claim(**kwargs)
+        batches.append(len(claimed))
+        return claimed
+
+    def wait(seconds):
+        assert cache.get(services.DRAIN_KICK_KEY) == 1  # renewed: new mails ride along
+        waits.append(seconds)
+        if len(waits) == 1:  # more people sign while the drain waits
+            for n in range(3):
+                pending_signature(f"later{n}@example.org")
+
+    monkeypatch.setattr(services, "_claim", claim)
+    monkeypatch.setattr(services.time, "sleep", wait)
+    assert services.outbox_drain() == len(first) + 3
+    # A full batch goes on at once; a short one waits, and what came meanwhile is one batch.
+    assert batches == [services.DRAIN_BATCH, 2, 3, 0, 0]
+    assert waits == [0.2, 0.2]
+    assert cache.get(services.DRAIN_KICK_KEY) is None
+    assert len(mailoutbox) == len(first) + 3
+
+
+def test_drain_does_not_wait_when_gathering_is_off(settings, monkeypatch, mailoutbox):
+    settings.OUTBOX_GATHER_SECONDS = 0
+    pending_signature()
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: pytest.fail("the drain waited"))
+    assert services.outbox_drain() == 1
+
+
 def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_settings, monkeypatch):
     from campaign.core.tasks import outbox_send_task
 
