@@ -133,7 +133,10 @@ class SignatureQuerySet(models.QuerySet):
 
 
 class Signature(models.Model):
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    # No index of its own: signature_one_per_person (petition, email_normalised) leads
+    # with the letter and serves every lookup by letter. A second index cost each
+    # signature one more index entry to write.
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures", db_index=False)
     petition_version = models.PositiveIntegerField(_("letter version signed"))
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)
