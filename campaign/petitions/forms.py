@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import re
-import time
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaign.core.forms import AccessibleForm, CountryField, SharedOptionsSelect, check_form_stamp
+from campaign.core.forms import AccessibleForm, CountryField, SharedOptionsSelect, check_form_stamp, make_form_stamp
 
 URL_IN_TEXT = re.compile(
     r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
@@ -35,8 +33,9 @@ def validate_no_url(value: str) -> None:
         raise ValidationError(_("Please leave web addresses out of this field."), code="url")
 
 
-def form_stamp() -> str:
-    return signing.dumps(time.time(), salt=FORM_STAMP_SALT)
+def form_stamp(at: float | None = None) -> str:
+    """The sign form's stamp: when it was rendered (now, or `at`), with a MAC."""
+    return make_form_stamp(salt=FORM_STAMP_SALT, at=at)
 
 
 class SignatureForm(AccessibleForm):

@@ -1,13 +1,11 @@
 import time
 
-from django.core import signing
-
-from campaign.petitions.forms import FORM_STAMP_SALT
+from campaign.petitions.forms import form_stamp
 
 
 def old_stamp(seconds_ago: float = 60) -> str:
     """A form stamp from a while ago, as a person who read the letter would send."""
-    return signing.dumps(time.time() - seconds_ago, salt=FORM_STAMP_SALT)
+    return form_stamp(at=time.time() - seconds_ago)
 
 
 def sign_data(**overrides) -> dict:
