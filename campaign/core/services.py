@@ -276,15 +276,24 @@ def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bo
 
 def _finish(message: OutboxMessage, status: str, error: Exception | None = None) -> None:
     # Once per mail, so one plain statement: the ORM's update() cost the worker 0.31 ms
-    # of CPU per mail to build, this 0.08 ms (the database's share is the same).
+    # of CPU per mail to build, this 0.08 ms.
     sent_at = timezone.now() if status == OutboxMessage.Status.SENT else None
     with connection.cursor() as cursor:
         cursor.execute(_FINISH_SQL, [status, sent_at, _describe(error) if error else "", message.pk])
     logger.info("outbox message %s (%s) %s", message.pk, message.kind, status)
 
 
+# The outcome of a mail does not wait for the disk (synchronous_commit off for this
+# statement's own transaction; the drain calls it outside any other). A commit that
+# waits for its WAL to be flushed cost PostgreSQL 190-220 µs of CPU and the worker 350-390
+# µs of waiting, against 110-120 and 150-190 (an UPDATE of this table, 3,000 in a row).
+# What it risks: if the database server crashes (not a restart, which flushes), the
+# marks of the mails sent in the last fraction of a second are lost, and those mails
+# are sent again once their claim expires. A signature, on the other hand, is only
+# acknowledged once it is on disk.
 # The table name comes from the model; every value is bound.
 _FINISH_SQL = f"""
+    SET LOCAL synchronous_commit TO OFF;
     UPDATE {OutboxMessage._meta.db_table}
     SET status = %s, sent_at = %s, claimed_until = NULL, last_error = %s
     WHERE id = %s

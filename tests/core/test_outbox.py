@@ -46,6 +46,19 @@ def test_outbox_send_delivers_once_over_smtp(smtp_settings):
     assert message.status == OutboxMessage.Status.SENT and message.sent_at and message.attempts == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_marking_a_mail_sent_leaves_the_connection_committing_durably(mailoutbox):
+    """The mark skips the wait for the disk (SET LOCAL); what the same connection
+    writes next, a signature say, waits for it as before."""
+    message = message_for(pending_signature())  # in autocommit: sent by the (eager) drain
+    assert len(mailoutbox) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    with connection.cursor() as cursor:  # the session's setting is untouched
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+
 def test_outbox_send_skips_a_message_another_worker_holds(mailoutbox):
     message = message_for(pending_signature())
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
