@@ -116,12 +116,16 @@ def _facts_key(full_key: str) -> str:
     return f"{full_key}:facts"
 
 
-def page_facts(key: str) -> dict | None:
-    """The facts kept with a current page (in the visitor's language), without the
-    page: one small cache round trip. None when no current page is cached."""
-    facts_key = _facts_key(_full_key(key))
-    found = cache.get_many([facts_key, GENERATION_KEY])
-    generation, entry = found.get(GENERATION_KEY), found.get(facts_key)
+def facts_keys(key: str) -> list[str]:
+    """The cache keys that hold the facts kept with a current page (in the visitor's
+    language), without the page: read them along with something else (`facts_found`)."""
+    return [_facts_key(_full_key(key)), GENERATION_KEY]
+
+
+def facts_found(key: str, found: dict) -> dict | None:
+    """The facts of a current page among the values read for `facts_keys(key)`; None
+    when no current page is cached."""
+    generation, entry = found.get(GENERATION_KEY), found.get(_facts_key(_full_key(key)))
     if entry is None or generation is None or entry[0] != generation:
         return None
     return entry[1]

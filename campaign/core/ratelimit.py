@@ -40,11 +40,14 @@ def _window_key(scope: str, identity: str, window_seconds: int) -> str:
     return f"rl:{scope}:{identity}:{int(time.time() // window_seconds)}"
 
 
-def _count(keys: list[str], timeout: int) -> list[int]:
-    """Count one hit on each key; the new counts. One round trip with Redis."""
-    incr_many = getattr(cache, "incr_many", None)
-    if incr_many is not None:
-        return incr_many(keys, timeout)
+def _count_and_get(keys: list[str], timeout: int, get: list[str] | tuple) -> tuple[list[int], dict]:
+    """Count one hit on each key and read the `get` keys: (the new counts, the values
+    found). One round trip with Redis, none when there is nothing to count or read."""
+    if not keys and not get:
+        return [], {}
+    count_and_get = getattr(cache, "count_and_get", None)
+    if count_and_get is not None:
+        return count_and_get(keys, timeout, get)
     counts = []
     for key in keys:
         if cache.add(key, 1, timeout=timeout):
@@ -55,25 +58,38 @@ def _count(keys: list[str], timeout: int) -> list[int]:
         except ValueError:  # the key expired between add and incr
             cache.add(key, 1, timeout=timeout)
             counts.append(1)
-    return counts
+    return counts, cache.get_many(get) if get else {}
+
+
+def hits_and_get(
+    limits: list[tuple[str, str, int]], get: list[str] | tuple = (), window_seconds: int = 3600
+) -> tuple[bool, dict]:
+    """Count one hit on each (scope, identity, limit), and read the cache keys `get`
+    while at it: (False once any identity has gone over its limit in this window, the
+    `get` keys found). A limit of 0 or less is no limit."""
+    counted = [(_window_key(scope, identity, window_seconds), limit) for scope, identity, limit in limits if limit > 0]
+    counts, found = _count_and_get([key for key, _ in counted], window_seconds + 60, get)
+    return all(count <= limit for count, (_, limit) in zip(counts, counted, strict=True)), found
 
 
 def hits(limits: list[tuple[str, str, int]], window_seconds: int = 3600) -> bool:
     """Count one hit on each (scope, identity, limit); False once any identity has gone
     over its limit in this window. A limit of 0 or less is no limit."""
-    counted = [(_window_key(scope, identity, window_seconds), limit) for scope, identity, limit in limits if limit > 0]
-    if not counted:
-        return True
-    counts = _count([key for key, _ in counted], timeout=window_seconds + 60)
-    return all(count <= limit for count, (_, limit) in zip(counts, counted, strict=True))
+    return hits_and_get(limits, window_seconds=window_seconds)[0]
+
+
+def request_limits(
+    request: HttpRequest, *, scope: str, email: str, per_ip: int, per_address: int
+) -> list[tuple[str, str, int]]:
+    """What one submission of a public form counts against: its client and its address.
+    Both are counted, so neither can be probed."""
+    return [
+        (f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip),
+        (f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address),
+    ]
 
 
 def request_within_limits(request: HttpRequest, *, scope: str, email: str, per_ip: int, per_address: int) -> bool:
     """Count one submission of a public form against its client and its address; False
-    once either is over its hourly limit. Both are counted, so neither can be probed."""
-    return hits(
-        [
-            (f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip),
-            (f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address),
-        ]
-    )
+    once either is over its hourly limit."""
+    return hits(request_limits(request, scope=scope, email=email, per_ip=per_ip, per_address=per_address))

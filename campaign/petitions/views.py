@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.pagecache import PAGE_SECONDS, markers, page_facts, page_lookup, page_respond
-from campaign.core.ratelimit import client_ip, request_within_limits
+from campaign.core.pagecache import PAGE_SECONDS, facts_found, facts_keys, markers, page_lookup, page_respond
+from campaign.core.ratelimit import client_ip, hits, hits_and_get, request_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
 from campaign.petitions.models import Petition
@@ -20,18 +20,26 @@ def _public_petition(slug: str) -> Petition:
     return get_object_or_404(Petition.objects.public(), slug=slug)
 
 
-# What signing needs of a letter, kept with its cached page (see _petition_to_sign).
+# What signing needs of a letter, kept with its cached page (see _letter_within_limits).
 SIGNING_FIELDS = ("id", "slug", "title", "version", "status", "opens_at", "closes_at")
 
 
-def _petition_to_sign(slug: str) -> Petition:
-    """The letter a signature is for. A surge posts to a letter whose page is cached,
-    and the cache keeps what signing needs of it with the page, current to the last
-    edit (an edit retires the page and its facts): no query then. Else the database."""
-    facts = page_facts(f"letter:{slug}")
+def _letter_within_limits(request, slug: str, email: str) -> tuple[Petition, bool]:
+    """The letter a signature is for, and whether this submission is within the rate
+    limits (it is counted): one cache round trip for both. A surge posts to a letter
+    whose page is cached, and the cache keeps what signing needs of it with the page,
+    current to the last edit (an edit retires the page and its facts): no query then.
+    Else the database."""
+    page = f"letter:{slug}"
+    within, found = hits_and_get(_limits(request, email, "sign"), get=facts_keys(page))
+    facts = facts_found(page, found)
     if facts is not None and "signing" in facts:
-        return Petition(**facts["signing"])
-    return _public_petition(slug)
+        return Petition(**facts["signing"]), within
+    return _public_petition(slug), within
+
+
+def _closed(request, petition: Petition):
+    return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
 
 
 def _too_many(request, petition: Petition):
@@ -40,8 +48,8 @@ def _too_many(request, petition: Petition):
     return response
 
 
-def _within_limits(request, email: str, scope: str) -> bool:
-    return request_within_limits(
+def _limits(request, email: str, scope: str) -> list[tuple[str, str, int]]:
+    return request_limits(
         request,
         scope=scope,
         email=email,
@@ -128,19 +136,20 @@ def _page_seconds(petition: Petition) -> int:
 
 @require_POST
 def petition_sign(request, slug: str):
-    petition = _petition_to_sign(slug)
-    if not petition.is_open:
-        petition = _public_petition(slug)
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
     form = SignatureForm(request.POST)
     if form.is_bot:
-        return redirect("petitions:thanks", slug=petition.slug)
+        return redirect("petitions:thanks", slug=slug)
     if not form.is_valid():
         petition = _public_petition(slug)  # the whole letter, to show its page again
+        if not petition.is_open:
+            return _closed(request, petition)
         context = _detail_context(request, petition, form)
         return render(request, "petitions/petition_detail.html", context, status=200)
     data = form.cleaned_data
-    if not _within_limits(request, data["email"], "sign"):
+    petition, within_limits = _letter_within_limits(request, slug, data["email"])
+    if not petition.is_open:
+        return _closed(request, _public_petition(slug))  # the whole letter, for its page
+    if not within_limits:
         return _too_many(request, petition)
     details = services.SignatureDetails(
         name=data["name"],
@@ -154,8 +163,7 @@ def petition_sign(request, slug: str):
     try:
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
     except services.PetitionClosed:
-        petition = _public_petition(slug)
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=409)
+        return _closed(request, _public_petition(slug))
     return redirect("petitions:thanks", slug=petition.slug)
 
 
@@ -209,7 +217,7 @@ def signature_resend(request, slug: str):
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not _within_limits(request, email, "resend"):
+        if not hits(_limits(request, email, "resend")):
             return _too_many(request, petition)
         services.signature_resend(petition=petition, email=email)
         return redirect("petitions:thanks", slug=petition.slug)

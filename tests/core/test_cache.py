@@ -40,10 +40,24 @@ def test_redis_cache_behaves_as_djangos(redis_cache):
         redis_cache.incr("never-set")
 
 
-def test_redis_cache_counts_many_keys_in_one_round_trip_and_sets_their_expiry(redis_cache):
+def test_redis_cache_counts_and_reads_in_one_round_trip_and_sets_the_counters_expiry(redis_cache, monkeypatch):
+    from redis.connection import AbstractConnection
+
     redis_cache.add("seen", 4, timeout=60)
-    assert redis_cache.incr_many(["seen", "new"], timeout=120) == [5, 1]
-    assert redis_cache.incr_many(["new"], timeout=120) == [2]
+    redis_cache.set_many({"facts": (7, {"count": 3}), "generation": 7})
+    sent = []
+    real_send = AbstractConnection.send_packed_command
+
+    def send(self, *args, **kwargs):
+        sent.append(args)
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    counts, found = redis_cache.count_and_get(["seen", "new"], 120, get=["facts", "generation", "missing"])
+    assert (counts, found) == ([5, 1], {"facts": (7, {"count": 3}), "generation": 7})
+    assert len(sent) == 1
+    assert redis_cache.count_and_get(["new"], 120) == ([2], {})
+    assert redis_cache.count_and_get([], 120, get=["generation"]) == ([], {"generation": 7})
     assert redis_cache.get_many(["seen", "new"]) == {"seen": 5, "new": 2}
     client = redis_cache._cache.get_client(write=True)
     assert 110 < client.ttl(redis_cache.make_and_validate_key("new")) <= 120
@@ -57,3 +71,5 @@ def test_rate_limits_hold_on_the_redis_cache(redis_cache, monkeypatch):
     assert [ratelimit.hits(limits) for _ in range(4)] == [True, True, False, False]
     assert ratelimit.hits([("sign:ip", "other client", 1)]) and not ratelimit.hits([("sign:ip", "other client", 1)])
     assert ratelimit.hits([("sign:ip", "anyone", 0)])  # no limit, nothing counted
+    redis_cache.set("facts", {"open": True})
+    assert ratelimit.hits_and_get([("sign:ip", "client", 3)], get=["facts"]) == (False, {"facts": {"open": True}})

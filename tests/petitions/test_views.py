@@ -127,6 +127,22 @@ def test_sign_closed_letter_is_refused(client):
     assert not Signature.objects.exists()
 
 
+def test_sign_closed_letter_refuses_a_form_with_errors_too(client):
+    petition = PetitionFactory(status=Petition.Status.CLOSED)
+    response = client.post(sign_url(petition), sign_data(email="not an address"))
+    assert response.status_code == 409
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Petition.Status.DRAFT, None])
+def test_sign_a_draft_or_unknown_letter_is_not_found(client, status):
+    petition = PetitionFactory(status=status or Petition.Status.OPEN)
+    url = sign_url(petition) if status else reverse("petitions:sign", kwargs={"slug": "no-such-letter"})
+    assert client.post(url, sign_data()).status_code == 404
+    assert client.post(url, sign_data(email="not an address")).status_code == 404
+    assert not Signature.objects.exists()
+
+
 def test_sign_get_is_not_allowed(client):
     assert client.get(sign_url(PetitionFactory())).status_code == 405
 
