@@ -216,6 +216,9 @@ OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 # While mails keep coming, a drain waits this long after a short batch before it claims
 # the next, so that a surge's mails go out in batches of dozens rather than a handful.
 OUTBOX_GATHER_SECONDS = float(env("OUTBOX_GATHER_SECONDS", "0.2"))
+# How long a drain promises to go on claiming, renewed with each batch: web processes that
+# have read the promise hand it no mail until then (one cache round trip less per mail).
+OUTBOX_DRAIN_LEASE_SECONDS = float(env("OUTBOX_DRAIN_LEASE_SECONDS", "3"))
 # Worker liveness (campaign.core.services): `manage.py worker_alive` and `make run` send
 # a worker canary tasks on its own direct queue, and call it stuck when it has run none
 # for this long. The direct queue is read with the task queue, on the same channel.

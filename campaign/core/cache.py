@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import ResponseError
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -28,6 +29,25 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._set_nx_get_refused = False
+
+    def add_or_get(self, key: str, value, timeout: int) -> tuple[bool, object]:
+        """Set `key` to `value` for `timeout` seconds unless it is set: (True, None) when
+        this call set it, else (False, the value it holds). One round trip (SET NX GET,
+        Redis 7); `add` then `get` on an older server."""
+        full_key = self.make_and_validate_key(key)
+        client = self._cache.get_client(write=True)
+        serializer = self._cache._serializer
+        if not self._set_nx_get_refused:
+            try:
+                found = client.set(full_key, serializer.dumps(value), ex=timeout, nx=True, get=True)
+            except ResponseError:  # before Redis 7, SET takes NX or GET, not both
+                self._set_nx_get_refused = True
+            else:
+                return (True, None) if found is None else (False, serializer.loads(found))
+        if self.add(key, value, timeout):
+            return True, None
+        return False, self.get(key)
 
     def count_and_get(self, keys: list[str], timeout: int, get: list[str] | tuple = ()) -> tuple[list[int], dict]:
         """Add one to each counter in `keys` (starting from 0 when absent) and set it to

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import math
 import smtplib
 import time
 from datetime import timedelta
@@ -28,6 +29,10 @@ SWEEP_BATCH = 500
 DRAIN_BATCH = 50
 DRAIN_KICK_KEY = "outbox:drain-queued"
 DRAIN_KICK_SECONDS = 10
+# How far apart the clocks of the web and worker machines may be: a drain's lease (see
+# _hand_to_worker) is trusted until this long before it ends.
+LEASE_MARGIN_SECONDS = 1.0
+_drain_lease_seen = 0.0  # the latest lease this process has read in the kick key
 # After a failed hand-over, a web process stops trying the broker for this long: each
 # try can take the broker connection timeout, and a surge must not queue behind it.
 BROKER_PAUSE_SECONDS = 5
@@ -105,18 +110,29 @@ def _hand_to_worker(message_id: int) -> None:
     says a drain is queued: the first message after a drain has started (and deleted the
     key) queues the next one, the others ride along. A drain that the broker lost is
     replaced once the key expires, and the sweep still hands over what waits too long.
+
+    The key holds the drain's lease: the time until which it promises to go on claiming
+    (OUTBOX_DRAIN_LEASE_SECONDS ahead, renewed with each batch). A process that has read
+    it hands nothing over while it runs: this message, committed before then, will be
+    claimed. Under a surge a web process then asks the cache every few seconds, not
+    once per signature (that round trip was an eighth of the sign POST's CPU).
     """
-    global _broker_paused_until
+    global _broker_paused_until, _drain_lease_seen
     from campaign.core.tasks import outbox_drain_task
 
+    if time.time() < _drain_lease_seen - LEASE_MARGIN_SECONDS:
+        return
     if time.monotonic() >= _broker_paused_until:
         try:
-            if cache.add(DRAIN_KICK_KEY, 1, DRAIN_KICK_SECONDS):
+            queued, lease = _kick()
+            if queued:
                 try:
                     outbox_drain_task.delay()
                 except Exception:
                     cache.delete(DRAIN_KICK_KEY)
                     raise
+            elif isinstance(lease, int):
+                _drain_lease_seen = lease / 1000
         except Exception:
             _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
             logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
@@ -142,6 +158,31 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(500 <= code < 600 for code, _ in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
+def _lease_ms() -> int:
+    """A lease from now, as the kick key holds it: milliseconds since the epoch."""
+    return int((time.time() + settings.OUTBOX_DRAIN_LEASE_SECONDS) * 1000)
+
+
+def _kick() -> tuple[bool, object]:
+    """Set the kick key unless it is set: (True, None) when this call set it (a drain is
+    to be queued, and the lease is the one it will honour), else (False, what the key
+    holds). One round trip with Redis."""
+    ttl = DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS)
+    add_or_get = getattr(cache, "add_or_get", None)
+    if add_or_get is not None:
+        return add_or_get(DRAIN_KICK_KEY, _lease_ms(), ttl)
+    if cache.add(DRAIN_KICK_KEY, _lease_ms(), ttl):
+        return True, None
+    return False, cache.get(DRAIN_KICK_KEY)
+
+
+def _renew_lease() -> float:
+    """Hold the kick key with a lease from now; the lease's end, in seconds."""
+    lease = _lease_ms()
+    cache.set(DRAIN_KICK_KEY, lease, DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS))
+    return lease / 1000
 
 
 def _claim(*, message_id: int | None = None, limit: int = 1) -> list[OutboxMessage]:
@@ -191,10 +232,10 @@ def outbox_drain() -> int:
     While it runs, the kick key stays: new messages ride along on this drain, which
     claims them as they come, instead of each queueing a drain of its own (under a
     surge, a task per handful of mails cost the worker more than the mails). Once
-    nothing is due it deletes the key, from when on a new message queues the next
-    drain, and claims once more: a message committed before the key went, whose
-    hand-over saw the key, is claimed by that last pass; one committed after finds
-    no key and queues a drain.
+    nothing is due and its lease has run out (_hand_to_worker) it deletes the key,
+    from when on a new message queues the next drain, and claims once more: a
+    message committed before the key went, whose hand-over saw the key, is claimed
+    by that last pass; one committed after finds no key and queues a drain.
 
     After a batch shorter than DRAIN_BATCH, the drain waits OUTBOX_GATHER_SECONDS
     before it claims again. A batch costs the worker a claim, a query for what the
@@ -210,19 +251,34 @@ def outbox_drain() -> int:
 
 
 def _drain_batches(*, holding_key: bool) -> int:
+    """Claim and send batches until one comes up empty; holding the key, until one that
+    started after the lease's end comes up empty, so that every message committed
+    before then is claimed (see _hand_to_worker)."""
     sent = 0
-    while batch := _claim(limit=DRAIN_BATCH):
+    lease_until = _renew_lease() if holding_key else 0.0
+    while True:
+        started = time.time()
+        batch = _claim(limit=DRAIN_BATCH)
         built = _build_batch(batch)
         for message in batch:
             try:
                 sent += _deliver(message, built[message.pk])
             except MailDeferred as deferred:
                 _send_later(message.pk, deferred.retry_in)
-        if holding_key:
-            cache.set(DRAIN_KICK_KEY, 1, DRAIN_KICK_SECONDS)
-            if len(batch) < DRAIN_BATCH and settings.OUTBOX_GATHER_SECONDS > 0:
-                time.sleep(settings.OUTBOX_GATHER_SECONDS)
-    return sent
+        if not holding_key:
+            if not batch:
+                return sent
+            continue
+        if batch:
+            lease_until = _renew_lease()
+        elif started >= lease_until:
+            return sent
+        if len(batch) < DRAIN_BATCH:
+            wait = settings.OUTBOX_GATHER_SECONDS
+            if not batch:  # nothing came: wait on, at most until the lease's end
+                wait = min(max(wait, 0.05), lease_until - time.time())
+            if wait > 0:
+                time.sleep(wait)
 
 
 def _build_batch(batch: list[OutboxMessage]) -> dict[int, EmailMultiAlternatives | None]:

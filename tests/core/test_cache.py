@@ -63,6 +63,18 @@ def test_redis_cache_counts_and_reads_in_one_round_trip_and_sets_the_counters_ex
     assert 110 < client.ttl(redis_cache.make_and_validate_key("new")) <= 120
 
 
+def test_redis_cache_adds_or_reads_in_one_round_trip(redis_cache):
+    assert redis_cache.add_or_get("lease", 1_700_000_000_000, timeout=60) == (True, None)
+    assert redis_cache.add_or_get("lease", 5, timeout=60) == (False, 1_700_000_000_000)
+    redis_cache.set("page", {"facts": 1})
+    assert redis_cache.add_or_get("page", 5, timeout=60) == (False, {"facts": 1})
+    client = redis_cache._cache.get_client(write=True)
+    assert 50 < client.ttl(redis_cache.make_and_validate_key("lease")) <= 60
+    redis_cache._set_nx_get_refused = True  # as on a server before Redis 7
+    assert redis_cache.add_or_get("lease", 5, timeout=60) == (False, 1_700_000_000_000)
+    assert redis_cache.add_or_get("other", 5, timeout=60) == (True, None)
+
+
 def test_rate_limits_hold_on_the_redis_cache(redis_cache, monkeypatch):
     from campaign.core import ratelimit
 

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -246,7 +247,7 @@ def test_drain_waits_for_a_short_batch_to_fill_while_mails_keep_coming(settings,
         return claimed
 
     def wait(seconds):
-        assert cache.get(services.DRAIN_KICK_KEY) == 1  # renewed: new mails ride along
+        assert cache.get(services.DRAIN_KICK_KEY) is not None  # held: new mails ride along
         waits.append(seconds)
         if len(waits) == 1:  # more people sign while the drain waits
             for n in range(3):
@@ -267,6 +268,67 @@ def test_drain_does_not_wait_when_gathering_is_off(settings, monkeypatch, mailou
     pending_signature()
     monkeypatch.setattr(services.time, "sleep", lambda seconds: pytest.fail("the drain waited"))
     assert services.outbox_drain() == 1
+
+
+def test_a_web_process_that_has_read_a_drains_lease_hands_nothing_over_until_it_ends(
+    settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_DRAIN_LEASE_SECONDS = 3
+    monkeypatch.setattr(services, "_drain_lease_seen", 0.0)
+    queued, asked = [], []
+    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
+    real_kick = services._kick
+    monkeypatch.setattr(services, "_kick", lambda: asked.append(1) or real_kick())
+    services._renew_lease()  # a drain is running
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            pending_signature(f"surge{n}@example.org")
+    assert (queued, len(asked)) == ([], 1)  # the first read the lease; the others asked nothing
+    assert services._drain_lease_seen > time.time() + 1.5
+    # Within a second of the lease's end (clocks may differ), and after it, processes ask again.
+    ending = time.time() + services.LEASE_MARGIN_SECONDS / 2
+    cache.set(services.DRAIN_KICK_KEY, int(ending * 1000))
+    monkeypatch.setattr(services, "_drain_lease_seen", ending)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("late@example.org")
+    assert (queued, len(asked)) == ([], 2)  # the key is still held: the drain's last pass sends it
+    cache.delete(services.DRAIN_KICK_KEY)  # the drain has ended
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("after@example.org")
+    assert (queued, len(asked)) == (["drain"], 3)
+
+
+def test_a_drain_claims_until_its_lease_ends(settings, monkeypatch, mailoutbox):
+    """A message committed while the lease runs, whose hand-over asked nothing, is sent
+    by the drain before it lets the key go, even when the drain had found nothing."""
+    settings.OUTBOX_DRAIN_LEASE_SECONDS = 0.5
+    settings.OUTBOX_GATHER_SECONDS = 0.05
+    pending_signature("first@example.org")
+    batches = []
+    real_claim = services._claim
+
+    def claim(**kwargs):
+        claimed = real_claim(**kwargs)
+        batches.append(len(claimed))
+        if batches == [1, 0]:  # the drain found nothing; someone signs within the lease
+            pending_signature("within@example.org")
+        return claimed
+
+    real_delete = cache.delete
+    sent_when_released = []
+
+    def delete(key, *args, **kwargs):
+        if key == services.DRAIN_KICK_KEY:
+            sent_when_released.append(len(mailoutbox))
+        return real_delete(key, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_claim", claim)
+    monkeypatch.setattr(services.cache, "delete", delete)
+    started = time.monotonic()
+    assert services.outbox_drain() == 2
+    assert sent_when_released == [2]
+    assert batches[:3] == [1, 0, 1] and batches[-2:] == [0, 0]
+    assert time.monotonic() - started >= 0.5  # it claimed until the lease (renewed at 'within') ran out
 
 
 def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_settings, monkeypatch):
