@@ -45,9 +45,7 @@ class RedisCache(DjangoRedisCache):
                 self._set_nx_get_refused = True
             else:
                 return (True, None) if found is None else (False, serializer.loads(found))
-        if self.add(key, value, timeout):
-            return True, None
-        return False, self.get(key)
+        return _add_then_get(self, key, value, timeout)
 
     def count_and_get(self, keys: list[str], timeout: int, get: list[str] | tuple = ()) -> tuple[list[int], dict]:
         """Add one to each counter in `keys` (starting from 0 when absent) and set it to
@@ -69,3 +67,17 @@ class RedisCache(DjangoRedisCache):
             loads = self._cache._serializer.loads
             found = {key: loads(value) for key, value in zip(get, replies[-1], strict=True) if value is not None}
         return counts, found
+
+
+def add_or_get(cache, key: str, value, timeout: int) -> tuple[bool, object]:
+    """`RedisCache.add_or_get` on any cache: one round trip with Redis, two elsewhere."""
+    method = getattr(cache, "add_or_get", None)
+    if method is not None:
+        return method(key, value, timeout)
+    return _add_then_get(cache, key, value, timeout)
+
+
+def _add_then_get(cache, key: str, value, timeout: int) -> tuple[bool, object]:
+    if cache.add(key, value, timeout):
+        return True, None
+    return False, cache.get(key)

@@ -20,6 +20,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from campaign.core import mail
+from campaign.core.cache import add_or_get
 from campaign.core.models import OutboxMessage, WorkerCanary
 
 logger = logging.getLogger(__name__)
@@ -165,23 +166,22 @@ def _lease_ms() -> int:
     return int((time.time() + settings.OUTBOX_DRAIN_LEASE_SECONDS) * 1000)
 
 
+def _kick_key_seconds() -> int:
+    """How long the kick key lives: past the lease it holds, so it outlasts the drain."""
+    return DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS)
+
+
 def _kick() -> tuple[bool, object]:
     """Set the kick key unless it is set: (True, None) when this call set it (a drain is
     to be queued, and the lease is the one it will honour), else (False, what the key
     holds). One round trip with Redis."""
-    ttl = DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS)
-    add_or_get = getattr(cache, "add_or_get", None)
-    if add_or_get is not None:
-        return add_or_get(DRAIN_KICK_KEY, _lease_ms(), ttl)
-    if cache.add(DRAIN_KICK_KEY, _lease_ms(), ttl):
-        return True, None
-    return False, cache.get(DRAIN_KICK_KEY)
+    return add_or_get(cache, DRAIN_KICK_KEY, _lease_ms(), _kick_key_seconds())
 
 
 def _renew_lease() -> float:
     """Hold the kick key with a lease from now; the lease's end, in seconds."""
     lease = _lease_ms()
-    cache.set(DRAIN_KICK_KEY, lease, DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS))
+    cache.set(DRAIN_KICK_KEY, lease, _kick_key_seconds())
     return lease / 1000
 
 
