@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaign.core.forms import AccessibleForm, CountryField, SharedOptionsSelect, check_form_stamp, make_form_stamp
+from campaign.core.forms import (
+    AccessibleForm,
+    CountryField,
+    SharedFieldsMixin,
+    SharedOptionsSelect,
+    check_form_stamp,
+    make_form_stamp,
+)
 
 URL_IN_TEXT = re.compile(
     r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|ru|cn|xyz|top|co|uk|de|fr|me|ly|to|gl|link|click|site|online|app|dev)\b)",
@@ -38,7 +45,7 @@ def form_stamp(at: float | None = None) -> str:
     return make_form_stamp(salt=FORM_STAMP_SALT, at=at)
 
 
-class SignatureForm(AccessibleForm):
+class SignatureForm(SharedFieldsMixin, AccessibleForm):
     name = forms.CharField(
         label=_("Your name"),
         max_length=100,
@@ -72,16 +79,18 @@ class SignatureForm(AccessibleForm):
     )
     is_public = forms.BooleanField(label=_("Show my name and country on the list of signatories"), required=False)
     wants_updates = forms.BooleanField(label=_("Send me occasional campaign updates"), required=False)
-    consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT, required=True, error_messages={"required": _("Please tick this box to sign.")}
+    )
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     # When the form was rendered, signed: the template writes a fresh one every time.
     stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].error_messages["required"] = _("Please tick this box to sign.")
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     @property
     def is_bot(self) -> bool:

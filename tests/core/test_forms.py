@@ -7,15 +7,23 @@ from campaign.core.forms import check_form_stamp, make_form_stamp
 from campaign.petitions.forms import SignatureForm
 
 
-def test_country_choices_are_shared_by_every_form_but_error_markup_is_not():
+def test_sign_forms_share_their_fields_but_not_their_error_markup():
     invalid = SignatureForm({"country": "XX"})
     assert not invalid.is_valid()
     assert "country" in invalid.errors
     fresh = SignatureForm()
+    assert fresh.fields["country"] is invalid.fields["country"]
     assert fresh.fields["country"].choices is invalid.fields["country"].choices
-    assert "aria-describedby" in invalid.fields["country"].widget.attrs
-    assert "aria-describedby" not in fresh.fields["country"].widget.attrs
+    assert 'aria-describedby="id_country-error"' in str(invalid["country"])
+    assert 'aria-invalid="true"' in str(invalid["country"])
     assert "aria-describedby" not in str(fresh["country"])
+    assert "aria-invalid" not in str(fresh["country"])
+    # The error comes first, then the help text, each by the id the templates give it.
+    assert 'aria-describedby="id_email-error id_email_helptext"' in str(invalid["email"])
+    assert 'aria-describedby="id_email_helptext"' in str(fresh["email"])
+    # Each instance still has its own dict of fields.
+    del fresh.fields["website"]
+    assert "website" in SignatureForm().fields
 
 
 def test_country_field_still_validates_and_renders_a_chosen_country():
