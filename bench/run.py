@@ -459,7 +459,9 @@ def scenario_export(stack: Stack, machine: dict, seconds: float) -> None:
     sampler.start()
     figures = stack.load(
         "export", "--path", f"/admin/petitions/petition/{petition_id}/export.csv",
-        "--email", ORGANISER[0], "--password", ORGANISER[1], "--totp", stack.totp_secret,
+        # One argument each: a random password may begin with "-", which argparse would
+        # take for an option of its own.
+        f"--email={ORGANISER[0]}", f"--password={ORGANISER[1]}", f"--totp={stack.totp_secret}",
     )  # fmt: skip
     done.set()
     sampler.join()
