@@ -13,9 +13,9 @@ from redis.commands.core import Script
 from redis.exceptions import ResponseError
 
 # Count each counter (KEYS[1..ARGV[2]]) and read the other keys, in one command: a
-# pipeline of INCR, EXPIRE and MGET cost the web process as much to pack and parse as
-# the sign POST's INSERT. ARGV[1] is the counters' lifetime in seconds. Missing keys
-# read as false, which Redis replies as nil.
+# pipeline of INCR, EXPIRE and MGET cost the web process more to pack and parse than
+# the sign POST's INSERT statement (py-spy under `make bench`). ARGV[1] is the
+# counters' lifetime in seconds. Missing keys read as false, which Redis replies as nil.
 COUNT_AND_GET = Script(
     None,
     b"""

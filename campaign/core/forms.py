@@ -43,7 +43,7 @@ class SharedFieldsMixin:
     """For a form whose instances never change their fields: they share the declared
     field objects. Django deep-copies every field and widget for each instance, so
     that one may change its own (a queryset, a widget's attributes); for the sign form
-    that copy was a tenth of the sign POST's CPU (profiled under `make bench`).
+    that copy was a tenth of the sign POST's CPU (py-spy, in process).
     A subclass must not change a field in place; it may replace one with its own copy."""
 
     def __init__(self, *args, **kwargs):
