@@ -122,10 +122,11 @@ def facts_keys(key: str) -> list[str]:
     return [_facts_key(_full_key(key)), GENERATION_KEY]
 
 
-def facts_found(key: str, found: dict) -> dict | None:
-    """The facts of a current page among the values read for `facts_keys(key)`; None
-    when no current page is cached."""
-    generation, entry = found.get(GENERATION_KEY), found.get(_facts_key(_full_key(key)))
+def facts_found(keys: list[str], found: dict) -> dict | None:
+    """The facts of a current page among the values read for `keys` (`facts_keys`);
+    None when no current page is cached."""
+    facts_key, generation_key = keys
+    generation, entry = found.get(generation_key), found.get(facts_key)
     if entry is None or generation is None or entry[0] != generation:
         return None
     return entry[1]

@@ -30,9 +30,9 @@ def _letter_within_limits(request, slug: str, email: str) -> tuple[Petition, boo
     whose page is cached, and the cache keeps what signing needs of it with the page,
     current to the last edit (an edit retires the page and its facts): no query then.
     Else the database."""
-    page = f"letter:{slug}"
-    within, found = hits_and_get(_limits(request, email, "sign"), get=facts_keys(page))
-    facts = facts_found(page, found)
+    keys = facts_keys(f"letter:{slug}")
+    within, found = hits_and_get(_limits(request, email, "sign"), get=keys)
+    facts = facts_found(keys, found)
     if facts is not None and "signing" in facts:
         return Petition(**facts["signing"]), within
     return _public_petition(slug), within
