@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
 
 SIGNATURE_PENDING_DAYS = env_int("SIGNATURE_PENDING_DAYS", 7)
 IP_HASH_RETENTION_DAYS = env_int("IP_HASH_RETENTION_DAYS", 7)
+# After a letter closes, its signers are anonymised once this many days have passed (a
+# letter may set its own period); invalidated signatures are purged after the same time.
+SIGNATURE_RETENTION_DAYS = env_int("SIGNATURE_RETENTION_DAYS", 180)
+# Declined and withdrawn coalition applications are erased after this many days.
+APPLICATION_RETENTION_DAYS = env_int("APPLICATION_RETENTION_DAYS", 90)
 SIGN_MIN_FILL_SECONDS = env_int("SIGN_MIN_FILL_SECONDS", 2)
 SIGN_RATE_PER_IP_PER_HOUR = env_int("SIGN_RATE_PER_IP_PER_HOUR", 30)
 SIGN_RATE_PER_ADDRESS_PER_HOUR = env_int("SIGN_RATE_PER_ADDRESS_PER_HOUR", 5)
