@@ -275,7 +275,7 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         organiser approves meanwhile is not overwritten with the values this form read."""
         organisation = super().save(commit=False)
         organisation.links = self.cleaned_data["links_text"]
-        columns = [*self._meta.fields, "links"]
+        columns = [*self._meta.fields, "links", "updated_at"]
         if self.processed_logo:
             organisation.logo_large = self.processed_logo.large
             organisation.logo_small = self.processed_logo.small

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -377,7 +378,9 @@ def profile_edit(request, slug: str):
                 else:
                     change = None
                     Organisation.objects.filter(pk=organisation.pk).update(
-                        **form.reviewed_values(), domain=domain_of(form.cleaned_data["website"])
+                        **form.reviewed_values(),
+                        domain=domain_of(form.cleaned_data["website"]),
+                        updated_at=timezone.now(),
                     )
                 public_pages_changed()  # its name and logo show on the letters it endorses
         except IntegrityError:  # a member took the same name a moment ago

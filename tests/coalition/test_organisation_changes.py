@@ -313,3 +313,11 @@ def test_organisation_page_is_unchanged_by_a_hostile_pending_name(client, own, r
     html = client.get(own.get_absolute_url()).content.decode()
     assert "Fake" not in html
     assert Organisation.objects.get(pk=own.pk).name == "Own Org"
+
+
+def test_profile_rename_by_an_organiser_applies_at_once(client, own, boss):
+    client.force_login(boss)
+    client.post(reverse("coalition:profile", args=[own.slug]), profile_data(own, website="https://new.example.org"))
+    own.refresh_from_db()
+    assert own.domain == "new.example.org"
+    assert not OrganisationChange.objects.exists()
