@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.coalition.forms import OrganisationAdminForm
-from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation, OrganisationChange
 
 
 class ContactInline(admin.TabularInline):
@@ -57,6 +57,28 @@ class DecisionAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["organisation__name", "reason"]
     readonly_fields = ["organisation", "action", "reason", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OrganisationChange)
+class OrganisationChangeAdmin(admin.ModelAdmin):
+    """Proposed changes are decided on the review page (services.organisation_change_*),
+    where the decision is recorded and the representative told; here they are read only."""
+
+    list_display = ["organisation", "name", "website", "country", "state", "proposed_by", "proposed_at"]
+    list_select_related = ["organisation", "proposed_by"]
+    list_filter = ["state"]
+    search_fields = ["organisation__name", "name", "website"]
+    readonly_fields = ["organisation", "name", "short_name", "website", "country", "previous", "proposed_by",
+                       "proposed_at", "state", "decision"]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
-from campaign.coalition.models import Organisation, domain_of
+from campaign.coalition.models import Organisation, OrganisationChange, domain_of
 from campaign.core.forms import AccessibleForm, CountryField, check_form_stamp
 from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
 from campaign.petitions.models import Petition
@@ -177,16 +177,43 @@ class OrganisationAdminForm(forms.ModelForm):
         return clean_member_name(self)
 
 
-class ProfileForm(AccessibleForm, forms.ModelForm):
-    """What a representative may change about their own organisation."""
+REVIEWED_HELP = _("Organisers check a change to this before it shows on the public page.")
 
+
+class ProfileForm(AccessibleForm, forms.ModelForm):
+    """What a representative may change about their own organisation.
+
+    Who the organisation is and where it is based (name, short name, website, country)
+    is what organisers checked before admitting it, so a change to those is a proposal
+    for them to review (see services.organisation_change_propose). These fields are
+    declared here rather than listed in Meta, so the form never writes them itself.
+    Everything else (what it does, where it works, links, logo) shows at once."""
+
+    name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=150,
+        validators=[validate_plain_line, validate_no_url],
+        help_text=REVIEWED_HELP,
+    )
+    short_name = forms.CharField(
+        label=_("Short name or acronym (optional)"),
+        max_length=40,
+        required=False,
+        validators=[validate_plain_line, validate_no_url],
+        help_text=REVIEWED_HELP,
+    )
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https", help_text=REVIEWED_HELP)
+    country = CountryField(
+        label=_("Country where it is based"), choices=_country_choices(_("Choose a country")), help_text=REVIEWED_HELP
+    )
     logo = forms.FileField(
         label=_("Logo (optional)"),
         required=False,
-        help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB. We store a 256 and a 64 pixel square copy."),
+        help_text=_(
+            "PNG, JPEG, GIF or WebP, at most 2 MB. We store a 256 and a 64 pixel square copy. It shows at once."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
     )
-    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
     links_text = forms.CharField(
         label=_("Public links (optional)"),
         required=False,
@@ -195,22 +222,24 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    field_order = ["name", "short_name", "website", "country"]
+
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "website", "country", "countries_active", "scope", "kind", "description",
-                  "focus_areas"]  # fmt: skip
+        fields = ["countries_active", "scope", "kind", "description", "focus_areas"]
         labels = {
-            "name": _("Organisation name"),
-            "country": _("Country where it is based"),
             "scope": _("Where it works"),
             "kind": _("Type of organisation"),
             "description": _("What the organisation does"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pending: OrganisationChange | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("name", "short_name", "focus_areas"):
-            self.fields[name].validators += [validate_plain_line, validate_no_url]
+        # A representative with a change awaiting review sees (and may amend) their proposal.
+        shown = pending if pending is not None else self.instance
+        for name in OrganisationChange.REVIEWED_FIELDS:
+            self.fields[name].initial = str(getattr(shown, name))
+        self.fields["focus_areas"].validators += [validate_plain_line, validate_no_url]
         self.fields["description"].validators.append(validate_plain_text)
         self.fields["description"].widget.attrs["rows"] = 4
         self.fields["countries_active"].required = False
@@ -237,15 +266,23 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
             validator(line)
         return lines
 
+    def reviewed_values(self) -> dict[str, str]:
+        """The name, short name, website and country as submitted: a proposal to review."""
+        return {name: str(self.cleaned_data[name]) for name in OrganisationChange.REVIEWED_FIELDS}
+
     def save(self, commit: bool = True) -> Organisation:
+        """Save what shows at once. Only those columns are written, so a change an
+        organiser approves meanwhile is not overwritten with the values this form read."""
         organisation = super().save(commit=False)
         organisation.links = self.cleaned_data["links_text"]
+        columns = [*self._meta.fields, "links", "updated_at"]
         if self.processed_logo:
             organisation.logo_large = self.processed_logo.large
             organisation.logo_small = self.processed_logo.small
             organisation.logo_hash = self.processed_logo.digest
+            columns += ["logo_large", "logo_small", "logo_hash"]
         if commit:
-            organisation.save()
+            organisation.save(update_fields=columns)
         return organisation
 
 
@@ -262,6 +299,29 @@ class DecisionForm(AccessibleForm):
         help_text=_("Recorded with your name. On a decline, it is sent to the applicant."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ChangeDecisionForm(AccessibleForm):
+    """An organiser's decision on a change a representative proposed."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the change")), ("decline", _("Decline the change"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded with your name and sent to the representative. Needed to decline."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", ValidationError(_("Please say why you decline the change."), code="required"))
+        return cleaned
 
 
 class SuspendForm(AccessibleForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from campaign.coalition.models import Application, Contact, Decision
+from campaign.coalition.models import Application, Contact, Decision, OrganisationChange
 from campaign.coalition.services import confirm_token, invitation_token
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
@@ -26,6 +26,8 @@ def build_confirm(application_id: int) -> EmailMultiAlternatives | None:
 
 def build_decision(decision_id: int) -> EmailMultiAlternatives | None:
     decision = Decision.objects.select_related("organisation").filter(pk=decision_id).first()
+    if decision is not None and decision.action in (Decision.Action.CHANGE_APPROVE, Decision.Action.CHANGE_DECLINE):
+        return _build_change_decision(decision)
     if decision is None or decision.action not in (Decision.Action.APPROVE, Decision.Action.DECLINE):
         return None
     application = Application.objects.select_related("contact").filter(organisation=decision.organisation).first()
@@ -56,3 +58,22 @@ def build_invitation(contact_id: int) -> EmailMultiAlternatives | None:
         "invitation_url": absolute_url(reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})),
     }
     return render_mail("coalition/email/contact_invitation", context, contact.email)
+
+
+def _build_change_decision(decision: Decision) -> EmailMultiAlternatives | None:
+    """The outcome of a proposed profile change, to the representative who proposed it."""
+    change = OrganisationChange.objects.select_related("proposed_by").filter(decision=decision).first()
+    if change is None or change.proposed_by is None or not change.proposed_by.is_active:
+        return None
+    user = change.proposed_by
+    contact = Contact.objects.filter(user=user).first()
+    context = {
+        "decision": decision,
+        "change": change,
+        "changed_fields": change.changed_fields(),
+        "organisation": decision.organisation,
+        "name": contact.name if contact else (user.get_full_name() or user.email),
+        "approved": decision.action == Decision.Action.CHANGE_APPROVE,
+        "profile_url": absolute_url(reverse("coalition:profile", kwargs={"slug": decision.organisation.slug})),
+    }
+    return render_mail("coalition/email/organisation_change_decision", context, user.email)

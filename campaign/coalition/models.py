@@ -3,6 +3,7 @@ that bring them in, the decisions organisers take, and their endorsements of let
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from campaign.core.models import TimeStampedModel
@@ -245,6 +247,8 @@ class Decision(models.Model):
         DECLINE = "decline", _("declined")
         SUSPEND = "suspend", _("suspended")
         REINSTATE = "reinstate", _("reinstated")
+        CHANGE_APPROVE = "change_approve", _("profile change approved")
+        CHANGE_DECLINE = "change_decline", _("profile change declined")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="decisions")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -262,6 +266,101 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_action_display()} ({self.decided_at:%Y-%m-%d})"
+
+
+class OrganisationChangeQuerySet(models.QuerySet):
+    def pending(self) -> OrganisationChangeQuerySet:
+        return self.filter(state=OrganisationChange.State.PENDING)
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    label: str
+    before: str
+    after: str
+
+
+class OrganisationChange(models.Model):
+    """A representative's proposal to change what organisers checked when they admitted
+    the organisation (who it is and where it is based). It shows publicly only once an
+    organiser approves it; until then the public page keeps the approved values."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        # Taken back, or replaced by a newer proposal before anyone decided.
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The logo is left out on purpose: it is re-encoded, only ever shown beside the
+    # reviewed name, and changes for ordinary reasons (a sharper copy, a redesign).
+    REVIEWED_FIELDS = ("name", "short_name", "website", "country")
+    DECIDED = (State.APPROVED, State.DECLINED)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="changes")
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    website = models.URLField(_("website"), max_length=200)
+    country = CountryField(_("country"))
+    # The approved values when the change was proposed, so the record shows what it replaced.
+    previous = models.JSONField(_("values before"), default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    decision = models.OneToOneField(
+        Decision,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="organisation_change",
+        verbose_name=_("decision"),
+    )
+
+    objects = OrganisationChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # Organisers review one proposal at a time; a new one replaces the old.
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(state="pending"), name="organisation_change_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=(Q(state__in=["approved", "declined"]) & Q(decision__isnull=False))
+                | (~Q(state__in=["approved", "declined"]) & Q(decision__isnull=True)),
+                name="organisation_change_decided_consistently",
+            ),
+            models.CheckConstraint(condition=~Q(name="") & ~Q(website=""), name="organisation_change_has_values"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.name} ({self.get_state_display()})"
+
+    @property
+    def proposed(self) -> dict[str, str]:
+        return {name: str(getattr(self, name)) for name in self.REVIEWED_FIELDS}
+
+    def changed_fields(self) -> list[ChangedField]:
+        """What the proposal changes, field by field, as people read it."""
+        rows = []
+        for name in self.REVIEWED_FIELDS:
+            before, after = str(self.previous.get(name, "")), self.proposed[name]
+            if before == after:
+                continue
+            if name == "country":
+                before, after = str(countries.name(before)) or before, str(countries.name(after)) or after
+            label = str(self._meta.get_field(name).verbose_name)
+            rows.append(ChangedField(label=label, before=before, after=after))
+        return rows
 
 
 class EndorsementQuerySet(models.QuerySet):

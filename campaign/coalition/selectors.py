@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaign.coalition.geo import TileMap, tile_map
-from campaign.coalition.models import Application, Endorsement, Organisation
+from campaign.coalition.models import Application, Endorsement, Organisation, OrganisationChange
 from campaign.core.emails import PLUS_TAG_DOMAINS
 from campaign.petitions.models import Petition
 
@@ -99,6 +99,16 @@ def review_queue() -> QuerySet[Application]:
         Application.objects.filter(organisation__status__in=Organisation.REVIEWABLE, outcome="")
         .select_related("organisation", "contact")
         .order_by("confirmed_at", "pk")
+    )
+
+
+def pending_changes() -> QuerySet[OrganisationChange]:
+    """Changes representatives proposed to reviewed fields, oldest first."""
+    return (
+        OrganisationChange.objects.pending()
+        .select_related("organisation", "proposed_by")
+        .defer("organisation__logo_large", "organisation__logo_small")
+        .order_by("proposed_at", "pk")
     )
 
 

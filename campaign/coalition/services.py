@@ -1,4 +1,5 @@
-"""The coalition's workflows: apply, confirm, decide, invite, endorse, suspend."""
+"""The coalition's workflows: apply, confirm, decide, invite, endorse, suspend, and
+review the changes representatives propose to their organisation."""
 
 from __future__ import annotations
 
@@ -11,9 +12,19 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from campaign.accounts.roles import REPRESENTATIVE
-from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.coalition import rules
+from campaign.coalition.models import (
+    Application,
+    Contact,
+    Decision,
+    Endorsement,
+    Organisation,
+    OrganisationChange,
+    domain_of,
+)
 from campaign.core.models import OutboxMessage
 from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import keyed_hash
@@ -53,6 +64,10 @@ class NotAMember(Exception):
 
 class PetitionNotOpen(Exception):
     """The letter does not take endorsements."""
+
+
+class NotPermitted(Exception):
+    """This account may not do this to this organisation."""
 
 
 # --- Tokens -----------------------------------------------------------------------------
@@ -337,6 +352,88 @@ def invitation_accept(*, contact: Contact, password: str):
         contact.verified_at = contact.verified_at or timezone.now()
         contact.save(update_fields=["user", "verified_at"])
     return user
+
+
+# --- Profile changes --------------------------------------------------------------------
+
+
+def _reviewed_values(organisation: Organisation) -> dict[str, str]:
+    return {name: str(getattr(organisation, name)) for name in OrganisationChange.REVIEWED_FIELDS}
+
+
+def organisation_change_propose(
+    *, organisation: Organisation, by, name: str, short_name: str, website: str, country: str
+) -> OrganisationChange | None:
+    """A representative asks to change what organisers reviewed (who the organisation is,
+    where it is based). Nothing shows until an organiser approves. A newer proposal
+    replaces a pending one, and proposing the approved values again withdraws it.
+    Returns the change awaiting review, or None when nothing does."""
+    represented = rules.represented_organisation(by)
+    if represented is None or represented.pk != organisation.pk:
+        raise NotPermitted
+    proposed = {"name": name, "short_name": short_name, "website": website, "country": str(country)}
+    with transaction.atomic():
+        # The row lock puts two proposals for one organisation in turn; the partial unique
+        # constraint is what guarantees a single pending change.
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        pending = OrganisationChange.objects.pending().filter(organisation=current).first()
+        if pending is not None and pending.proposed == proposed:
+            return pending
+        if pending is not None:
+            OrganisationChange.objects.filter(pk=pending.pk, state=OrganisationChange.State.PENDING).update(
+                state=OrganisationChange.State.WITHDRAWN
+            )
+        previous = _reviewed_values(current)
+        if proposed == previous:
+            return None
+        change = OrganisationChange.objects.create(organisation=current, previous=previous, proposed_by=by, **proposed)
+    logger.info("organisation %s: change %s proposed by user %s", organisation.pk, change.pk, by.pk)
+    return change
+
+
+def _change_decide(*, change: OrganisationChange, by, reason: str, approve: bool) -> Decision:
+    if not rules.can_review(by):
+        raise NotPermitted
+    now = timezone.now()
+    action = Decision.Action.CHANGE_APPROVE if approve else Decision.Action.CHANGE_DECLINE
+    state = OrganisationChange.State.APPROVED if approve else OrganisationChange.State.DECLINED
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            organisation_id=change.organisation_id, action=action, reason=reason, decided_by=by, decided_at=now
+        )
+        # One conditional UPDATE: two organisers deciding at once cannot both win, and a
+        # change replaced by a newer proposal meanwhile is no longer there to decide.
+        claimed = OrganisationChange.objects.filter(pk=change.pk, state=OrganisationChange.State.PENDING).update(
+            state=state, decision=decision
+        )
+        if not claimed:
+            raise AlreadyDecided
+        change.refresh_from_db()
+        if approve:
+            try:
+                Organisation.objects.filter(pk=change.organisation_id).update(
+                    **change.proposed, domain=domain_of(change.website), updated_at=now
+                )
+            except IntegrityError:
+                raise NameTaken from None
+            public_pages_changed()
+        outbox_enqueue(kind=MAIL_DECISION, object_id=decision.pk)
+    logger.info("organisation change %s %s by user %s", change.pk, state, by.pk)
+    return decision
+
+
+def organisation_change_approve(*, change: OrganisationChange, by, reason: str = "") -> Decision:
+    """Apply a pending change to the organisation, once, record who approved it and mail
+    the representative. The slug stays as it is, so links to the page keep working."""
+    reason = reason.strip() or gettext("The proposed change is approved.")
+    return _change_decide(change=change, by=by, reason=reason, approve=True)
+
+
+def organisation_change_decline(*, change: OrganisationChange, by, reason: str) -> Decision:
+    """Keep the approved values, record why, and tell the representative."""
+    if not reason.strip():
+        raise ValueError("a declined change needs a reason")
+    return _change_decide(change=change, by=by, reason=reason.strip(), approve=False)
 
 
 # --- Endorsements -----------------------------------------------------------------------

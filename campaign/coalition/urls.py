@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation_accept, name="invitation"),
     path("review/", views.review_queue, name="review"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
+    path("review/changes/<int:pk>/", views.change_detail, name="change-detail"),
     path("review/organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
     path("review/contacts/<int:pk>/invite/", views.contact_invite, name="invite"),
     path("manage/", views.manage_home, name="manage"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,13 +20,22 @@ from campaign.coalition.forms import (
     UPDATES_CONSENT_TEXT,
     UPDATES_CONSENT_VERSION,
     ApplicationForm,
+    ChangeDecisionForm,
     DecisionForm,
     DirectoryFilterForm,
     InvitationForm,
     ProfileForm,
     SuspendForm,
 )
-from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation
+from campaign.coalition.models import (
+    Application,
+    Contact,
+    Decision,
+    Endorsement,
+    Organisation,
+    OrganisationChange,
+    domain_of,
+)
 from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import client_ip, request_within_limits
 from campaign.petitions.forms import form_stamp
@@ -179,8 +189,9 @@ def review_queue(request):
         "coalition/review_queue.html",
         {
             "rows": rows,
+            "changes": selectors.pending_changes(),
             "members": members.defer("logo_large", "logo_small"),
-            "decisions": Decision.objects.select_related("organisation", "decided_by")[:50],
+            "decisions": Decision.objects.select_related("organisation", "decided_by", "organisation_change")[:50],
             "timeline": selectors.member_timeline(),
             "chart_height": selectors.CHART_HEIGHT,
             "chart_width": selectors.CHART_BAR * 12,
@@ -224,9 +235,46 @@ def review_detail(request, pk: int):
             "organisation": application.organisation,
             "signals": selectors.review_signals(application),
             "letters": application.letters.all(),
-            "decisions": application.organisation.decisions.select_related("decided_by"),
+            "decisions": application.organisation.decisions.select_related("decided_by", "organisation_change"),
+            "pending_change": application.organisation.changes.pending().first(),
             "form": form,
             "suspend_form": SuspendForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_detail(request, pk: int):
+    """A representative's proposed change to what organisers reviewed: compare, decide."""
+    _organiser(request)
+    change = get_object_or_404(OrganisationChange.objects.select_related("organisation", "proposed_by"), pk=pk)
+    form = ChangeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.organisation_change_approve(change=change, by=request.user, reason=data["reason"])
+                messages.success(request, _("Approved. The change is public and the representative has been told."))
+            else:
+                services.organisation_change_decline(change=change, by=request.user, reason=data["reason"])
+                messages.success(request, _("Declined. The representative has been told why."))
+        except services.AlreadyDecided:
+            messages.error(request, _("This change has already been decided, or a newer proposal replaced it."))
+        except services.NameTaken:
+            messages.error(request, _("A member already has this name, so the change cannot be approved."))
+            return redirect("coalition:change-detail", pk=change.pk)
+        return redirect("coalition:review")
+    organisation = change.organisation
+    return render(
+        request,
+        "coalition/organisation_change_review.html",
+        {
+            "change": change,
+            "organisation": organisation,
+            "changed_fields": change.changed_fields(),
+            "decisions": organisation.decisions.select_related("decided_by", "organisation_change"),
+            "form": form,
         },
     )
 
@@ -314,24 +362,51 @@ def manage_home(request):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, slug: str):
     organisation = _represented(request, slug)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation)
+    # Its representative proposes changes to reviewed fields; an organiser decides them,
+    # so an organiser's own edit here applies at once, as it would in the admin.
+    is_representative = rules.can_manage_endorsements(request.user, organisation)
+    pending = organisation.changes.pending().first() if is_representative else None
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation, pending=pending)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 form.save()
+                if is_representative:
+                    change = services.organisation_change_propose(
+                        organisation=organisation, by=request.user, **form.reviewed_values()
+                    )
+                else:
+                    change = None
+                    Organisation.objects.filter(pk=organisation.pk).update(
+                        **form.reviewed_values(),
+                        domain=domain_of(form.cleaned_data["website"]),
+                        updated_at=timezone.now(),
+                    )
                 public_pages_changed()  # its name and logo show on the letters it endorses
         except IntegrityError:  # a member took the same name a moment ago
             form.add_error("name", _("Another member already has this name."))
         else:
-            messages.success(request, _("The profile is saved."))
+            if change is not None:
+                messages.success(
+                    request,
+                    _(
+                        "The profile is saved. Your change to the name, website or country awaits the organisers' "
+                        "review; the public page shows the approved values until then."
+                    ),
+                )
+            elif pending is not None:
+                messages.success(request, _("The profile is saved. Your proposed change is withdrawn."))
+            else:
+                messages.success(request, _("The profile is saved."))
             return redirect("coalition:profile", slug=organisation.slug)
     return render(
         request,
         "coalition/organisation_form.html",
         {
             "organisation": organisation,
+            "pending": pending,
             "form": form,
-            "may_endorse": rules.can_manage_endorsements(request.user, organisation),
+            "may_endorse": is_representative,
         },
     )
 
