@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.petitions.tasks.signatures_purge_task",
         "schedule": timedelta(hours=1),
     },
+    "signatures-anonymise": {
+        "task": "campaign.petitions.tasks.signatures_anonymise_task",
+        "schedule": timedelta(hours=6),
+    },
     "counts-reconcile": {
         "task": "campaign.petitions.tasks.counts_reconcile_task",
         "schedule": timedelta(minutes=15),

@@ -4,9 +4,11 @@ review the changes representatives propose to their organisation."""
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -481,10 +483,52 @@ def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
 # --- Housekeeping -----------------------------------------------------------------------
 
 
+# What a decision about an erased application says in place of the organiser's reason,
+# which may name the applicant: the audit keeps who decided what and when.
+ERASED_REASON = "(erased with the application)"
+
+
+def _erase_declined(application_ids: list[int]) -> None:
+    """Erase declined applications and the people behind them, keeping a nameless
+    organisation row so the decision about it stays on the record."""
+    organisation_ids = list(
+        Application.objects.filter(pk__in=application_ids).values_list("organisation_id", flat=True)
+    )
+    decision_ids = list(Decision.objects.filter(organisation_id__in=organisation_ids).values_list("pk", flat=True))
+    OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id__in=application_ids).delete()
+    OutboxMessage.objects.filter(kind=MAIL_DECISION, object_id__in=decision_ids).delete()
+    Application.objects.filter(pk__in=application_ids).delete()
+    Contact.objects.filter(organisation_id__in=organisation_ids).delete()
+    Decision.objects.filter(pk__in=decision_ids).update(reason=ERASED_REASON)
+    for organisation_id in organisation_ids:
+        Organisation.objects.filter(pk=organisation_id).update(
+            name=f"erased application {organisation_id}",
+            short_name="",
+            slug=f"erased-{organisation_id}-{secrets.token_hex(4)}",  # never an applicant's choice
+            website="https://erased.invalid/",
+            domain="erased.invalid",
+            countries_active=[],
+            description="",
+            focus_areas="",
+            links=[],
+            logo_large=None,
+            logo_small=None,
+            logo_hash="",
+        )
+
+
 def applications_purge() -> int:
-    """Delete applications whose address was never confirmed once their link has expired:
-    nobody reviewed them, and we keep no one's details longer than needed."""
-    cutoff = timezone.now() - CONFIRM_MAX_AGE
+    """Erase what we no longer need to keep, and return how many applications went:
+
+    - applications whose address was never confirmed, once their link has expired
+      (nobody reviewed them);
+    - declined applications APPLICATION_RETENTION_DAYS after the decision (the decision
+      stays, without the reason or anyone's details);
+    - every application's IP hash after IP_HASH_RETENTION_DAYS.
+
+    Idempotent: what is erased is no longer selected."""
+    now = timezone.now()
+    cutoff = now - CONFIRM_MAX_AGE
     stale = Organisation.objects.filter(
         status=Organisation.Status.APPLIED, application__confirmed_at__isnull=True, created_at__lt=cutoff
     )
@@ -494,4 +538,16 @@ def applications_purge() -> int:
         Application.objects.filter(pk__in=application_ids).delete()
         Contact.objects.filter(organisation__in=stale).delete()
         stale.delete()
-    return len(application_ids)
+    declined_ids = list(
+        Application.objects.filter(
+            outcome=Application.Outcome.DECLINED,
+            decided_at__lt=now - timedelta(days=settings.APPLICATION_RETENTION_DAYS),
+        ).values_list("pk", flat=True)
+    )
+    if declined_ids:
+        with transaction.atomic():
+            _erase_declined(declined_ids)
+    Application.objects.filter(
+        ip_hash__isnull=False, created_at__lt=now - timedelta(days=settings.IP_HASH_RETENTION_DAYS)
+    ).update(ip_hash=None)
+    return len(application_ids) + len(declined_ids)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
@@ -50,13 +52,26 @@ class PetitionAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "language"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["version", "created_at", "updated_at", "closed_at"]
     inlines = [DemandInline, PetitionVersionInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "status", "language", "addressee", "goal"]}),
         (_("Text"), {"fields": ["summary", "body"]}),
         (_("Dates"), {"fields": ["opens_at", "closes_at", "version", "created_at", "updated_at"]}),
+        (_("Signers' details"), {"fields": ["retention_days", "closed_at"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("retention_days")
+        if field is not None:
+            # The default is a setting, so the model's help text cannot name it.
+            field.help_text = _(
+                "Once the letter has closed and this many days have passed, its signers' names, "
+                "addresses, cities and organisations are erased for good; the count by country "
+                "and day stays. Leave empty for the site's default of %(days)d days."
+            ) % {"days": settings.SIGNATURE_RETENTION_DAYS}
+        return form
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -110,8 +125,30 @@ class PetitionAdmin(admin.ModelAdmin):
         return response
 
 
+class SignatureAdminForm(forms.ModelForm):
+    """What a signer chose to share is theirs to widen: an organiser may hide a name
+    from the wall or stop updates, never show a name or start sending updates."""
+
+    class Meta:
+        model = Signature
+        fields = ["name", "country", "city", "affiliation", "is_public", "wants_updates"]
+
+    def _only_off(self, name: str, message: str) -> bool:
+        value = self.cleaned_data.get(name)
+        if value and not getattr(self.instance, name):
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_is_public(self) -> bool:
+        return self._only_off("is_public", _("Only the signer can choose to show their name."))
+
+    def clean_wants_updates(self) -> bool:
+        return self._only_off("wants_updates", _("Only the signer can ask for campaign updates."))
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    form = SignatureAdminForm
     list_display = ["name", "email", "petition", "country", "created_at", "confirmed_at", "state", "is_demo"]
     list_filter = [
         "petition",
@@ -136,9 +173,15 @@ class SignatureAdmin(admin.ModelAdmin):
         "confirmed_at",
         "withdrawn_at",
         "invalidated_at",
+        "anonymised_at",
         "mail_failed_at",
     ]
     fields = ["name", "country", "city", "affiliation", "is_public", "wants_updates", *readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.withdrawn_at or obj.anonymised_at):
+            return self.fields  # the person's details are gone and stay gone
+        return self.readonly_fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -151,6 +194,8 @@ class SignatureAdmin(admin.ModelAdmin):
     def state(self, signature: Signature) -> str:
         if signature.withdrawn_at:
             return _("withdrawn")
+        if signature.anonymised_at:
+            return _("anonymised")
         if signature.invalidated_at:
             return _("invalidated")
         if signature.mail_failed_at and not signature.confirmed_at:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +20,7 @@ CONFIRM_TEMPLATES = "petitions/email/signature_confirm"
 ALREADY_SIGNED_TEMPLATES = "petitions/email/signature_already_signed"
 
 SIGNATURE_FIELDS_MAILED = (
-    "name", "email", "confirmed_at", "withdrawn_at", "invalidated_at",
+    "name", "email", "confirmed_at", "withdrawn_at", "invalidated_at", "anonymised_at",
     "petition__slug", "petition__title", "petition__language",
 )  # fmt: skip
 
@@ -77,7 +78,12 @@ def _around(url: str) -> tuple[str, str]:
 def _render(templates: str, signature: Signature, links: _Links) -> EmailMultiAlternatives:
     petition = signature.petition
     # The same for everyone who signs this letter: rendered once, kept by core.mail.
-    context = {"title": petition.title, "petition_url": links.page(petition)}
+    # The period comes from the setting that enforces it, so the mail cannot promise another.
+    context = {
+        "title": petition.title,
+        "petition_url": links.page(petition),
+        "pending_days": settings.SIGNATURE_PENDING_DAYS,
+    }
     personal = {
         "name": signature.name,
         "confirm_url": links.confirm(signature),
@@ -88,11 +94,11 @@ def _render(templates: str, signature: Signature, links: _Links) -> EmailMultiAl
 
 
 def _confirm_is_due(signature: Signature) -> bool:
-    return not (signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at)
+    return not (signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at or signature.anonymised_at)
 
 
 def _already_signed_is_due(signature: Signature) -> bool:
-    return signature.is_counted
+    return signature.is_counted and signature.anonymised_at is None
 
 
 def _build_many(

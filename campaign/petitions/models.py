@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -22,6 +23,14 @@ class PetitionQuerySet(models.QuerySet):
             Q(opens_at__isnull=True) | Q(opens_at__lte=now),
             Q(closes_at__isnull=True) | Q(closes_at__gt=now),
             status=Petition.Status.OPEN,
+        )
+
+    def closed(self) -> PetitionQuerySet:
+        """Letters that took signatures and take none any more: closed or archived by
+        hand, or past their closing date."""
+        return self.filter(
+            Q(status__in=[Petition.Status.CLOSED, Petition.Status.ARCHIVED])
+            | Q(status=Petition.Status.OPEN, closes_at__lte=timezone.now())
         )
 
 
@@ -51,6 +60,19 @@ class Petition(TimeStampedModel):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     version = models.PositiveIntegerField(_("text version"), default=1, editable=False)
     text_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    retention_days = models.PositiveIntegerField(
+        _("keep signers' details for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Once the letter has closed and this many days have passed, its signers' names, "
+            "addresses, cities and organisations are erased for good; the count by country "
+            "and day stays. Leave empty for the site's default."
+        ),
+    )
+    # Stamped by the housekeeping task when it first sees the letter closed, and cleared if
+    # it reopens: the retention period counts from here, whichever way the letter closed.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
 
     objects = PetitionQuerySet.as_manager()
 
@@ -158,6 +180,11 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+    # Set when the letter's retention period ended: the person's details are gone, the
+    # signature still counts (by country and day).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Start of the current 24-hour window of mails (null: the window began at created_at).
+    mail_window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -172,8 +199,14 @@ class Signature(models.Model):
                 name="signature_withdrawn_is_scrubbed",
             ),
             models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=False) | Q(email_normalised__isnull=False),
+                condition=Q(withdrawn_at__isnull=False)
+                | Q(anonymised_at__isnull=False)
+                | Q(email_normalised__isnull=False),
                 name="signature_live_has_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True) | (Q(email_normalised__isnull=True) & Q(email="")),
+                name="signature_anonymised_is_scrubbed",
             ),
         ]
         indexes = [
@@ -187,7 +220,8 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.petition_id})"
+        # No name: the admin's history keeps this text after the person has left.
+        return gettext("Signature %(id)s on letter %(letter)s") % {"id": self.pk, "letter": self.petition_id}
 
     @property
     def is_counted(self) -> bool:

@@ -1,4 +1,5 @@
-"""The signing workflow: sign, confirm, remind, withdraw, invalidate, purge, count."""
+"""The signing workflow: sign, confirm, remind, withdraw, invalidate, purge, anonymise,
+count."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from campaign.core.emails import normalise_email
@@ -28,8 +29,11 @@ logger = logging.getLogger(__name__)
 MAIL_CONFIRM = "petitions.confirm"
 MAIL_ALREADY_SIGNED = "petitions.already_signed"
 MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SIGNED)
-# A person may ask for the mail again, but not flood an inbox with it.
-MAX_MAILS_PER_SIGNATURE = 4
+# A person may ask for the mail again, but not flood an inbox with it: a few mails a day,
+# never two within minutes. A cap per window rather than for life, so whoever wants to
+# withdraw can always have their link mailed again, a day later at worst.
+MAX_MAILS_PER_WINDOW = 4
+MAIL_WINDOW = timedelta(hours=24)
 MIN_MAIL_INTERVAL = timedelta(minutes=2)
 CONFIRM_SALT = "petitions.confirm"
 WITHDRAW_SALT = "petitions.withdraw"
@@ -166,18 +170,28 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
 
 def signature_remind(*, signature: Signature) -> bool:
     """Mail the person again: the confirmation link while pending, a short "you have
-    already signed" once confirmed. A conditional UPDATE caps how often, so fifty
-    identical submissions at once still send at most one mail."""
+    already signed" with the withdrawal link once confirmed. One conditional UPDATE caps
+    how often (MAX_MAILS_PER_WINDOW a day, MIN_MAIL_INTERVAL apart), so fifty identical
+    submissions at once still send at most one mail. `mails_sent` counts the mails of
+    the current window; a request after the window has passed starts a new one."""
     now = timezone.now()
+    since = now - MAIL_WINDOW
+    # A window left empty began with the signature (signature_create sends the first mail).
+    new_window = Q(mail_window_started_at__lt=since) | Q(mail_window_started_at__isnull=True, created_at__lt=since)
     with transaction.atomic():
         allowed = (
             Signature.objects.filter(
                 Q(last_mailed_at__isnull=True) | Q(last_mailed_at__lt=now - MIN_MAIL_INTERVAL),
+                new_window | Q(mails_sent__lt=MAX_MAILS_PER_WINDOW),
                 pk=signature.pk,
-                mails_sent__lt=MAX_MAILS_PER_SIGNATURE,
                 withdrawn_at__isnull=True,
                 invalidated_at__isnull=True,
-            ).update(mails_sent=F("mails_sent") + 1, last_mailed_at=now)
+                anonymised_at__isnull=True,
+            ).update(
+                mails_sent=Case(When(new_window, then=Value(1)), default=F("mails_sent") + 1),
+                mail_window_started_at=Case(When(new_window, then=Value(now)), default=F("mail_window_started_at")),
+                last_mailed_at=now,
+            )
             == 1
         )
         if allowed:
@@ -187,7 +201,8 @@ def signature_remind(*, signature: Signature) -> bool:
 
 
 def signature_resend(*, petition: Petition, email: str) -> None:
-    """Someone lost or let expire their link and asks for a new mail."""
+    """Someone lost their links or let them expire and asks for them again: a pending
+    signer gets the confirmation mail, a confirmed one the mail with the withdrawal link."""
     signature = Signature.objects.filter(petition=petition, email_normalised=normalise_email(email)).first()
     if signature is not None:
         signature_remind(signature=signature)
@@ -273,7 +288,11 @@ def signature_confirm(*, signature: Signature) -> Confirmation:
         _lock_counters(signature.petition_id, exclusive=False)
         now = timezone.now()
         updated = Signature.objects.filter(
-            pk=signature.pk, confirmed_at__isnull=True, withdrawn_at__isnull=True, invalidated_at__isnull=True
+            pk=signature.pk,
+            confirmed_at__isnull=True,
+            withdrawn_at__isnull=True,
+            invalidated_at__isnull=True,
+            anonymised_at__isnull=True,
         ).update(confirmed_at=now)
         signer_number = None
         if updated:
@@ -283,18 +302,20 @@ def signature_confirm(*, signature: Signature) -> Confirmation:
     return Confirmation(signature=signature, newly_confirmed=bool(updated), signer_number=signer_number)
 
 
-# What a withdrawn signature keeps: its letter, its dates, nothing about the person.
-SCRUBBED = {
+# What an anonymised signature keeps: its letter, the version signed, its country and
+# dates (the counts by country and day), nothing else about the person.
+ANONYMISED = {
     "name": "",
     "email": "",
     "email_normalised": None,
-    "country": "",
     "city": "",
     "affiliation": "",
     "is_public": False,
     "wants_updates": False,
     "ip_hash": None,
 }
+# What a withdrawn signature keeps: its letter, its dates, nothing about the person.
+SCRUBBED = {**ANONYMISED, "country": ""}
 
 
 def signature_withdraw(*, signature: Signature) -> bool:
@@ -335,24 +356,83 @@ def signature_mail_refused(signature_id: int) -> None:
 # --- Housekeeping -----------------------------------------------------------------------
 
 
-def signatures_purge() -> tuple[int, int]:
-    """Delete signatures never confirmed within the window, and forget IP hashes past
-    their retention. Safe to run twice at once: both statements are idempotent."""
-    now = timezone.now()
-    cutoff = now - timedelta(days=settings.SIGNATURE_PENDING_DAYS)
-    purged = 0
+def _delete_in_batches(signatures) -> int:
+    """Delete the signatures a queryset selects, and their mails, PURGE_BATCH at a time:
+    short transactions, and a run cut short leaves nothing half done."""
+    deleted = 0
     while True:
-        ids = list(
-            Signature.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True)[
-                :PURGE_BATCH
-            ]
-        )
+        ids = list(signatures.values_list("pk", flat=True)[:PURGE_BATCH])
         if not ids:
-            break
+            return deleted
         with transaction.atomic():
             OutboxMessage.objects.filter(kind__in=MAIL_KINDS, object_id__in=ids).delete()
-            purged += Signature.objects.filter(pk__in=ids, confirmed_at__isnull=True).delete()[0]
+            deleted += signatures.filter(pk__in=ids).delete()[0]
+
+
+def signatures_purge() -> tuple[int, int]:
+    """Delete signatures never confirmed within SIGNATURE_PENDING_DAYS of their last mail
+    (so a reminder's "the link works for seven days" holds), and invalidated ones once
+    their letter's retention period has passed since they were struck; forget IP hashes
+    past their retention. Returns (signatures deleted, IP hashes forgotten). Safe to run
+    twice at once: every statement is idempotent. The counts do not change: neither kind
+    was counted."""
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.SIGNATURE_PENDING_DAYS)
+    purged = _delete_in_batches(
+        Signature.objects.filter(
+            Q(last_mailed_at__isnull=True) | Q(last_mailed_at__lt=cutoff),
+            confirmed_at__isnull=True,
+            created_at__lt=cutoff,
+        )
+    )
+    periods = Petition.objects.filter(retention_days__isnull=False).values_list("retention_days", flat=True)
+    for days in {None, *periods}:
+        struck = Signature.objects.filter(
+            invalidated_at__lt=now - timedelta(days=settings.SIGNATURE_RETENTION_DAYS if days is None else days)
+        )
+        if days is None:
+            struck = struck.filter(petition__retention_days__isnull=True)
+        else:
+            struck = struck.filter(petition__retention_days=days)
+        purged += _delete_in_batches(struck)
     forgotten = Signature.objects.filter(
         ip_hash__isnull=False, created_at__lt=now - timedelta(days=settings.IP_HASH_RETENTION_DAYS)
     ).update(ip_hash=None)
     return purged, forgotten
+
+
+def petitions_mark_closed() -> None:
+    """Note when each letter closed, however it closed (by hand, or by its closing date
+    passing, which no code path sees happen), and forget it if the letter reopens. At
+    its closing date when that has passed, else now: at worst the retention period
+    starts one run of this task late, never early."""
+    now = timezone.now()
+    Petition.objects.closed().filter(closed_at__isnull=True).update(
+        closed_at=Case(When(closes_at__lte=now, then=F("closes_at")), default=Value(now))
+    )
+    Petition.objects.filter(closed_at__isnull=False).exclude(pk__in=Petition.objects.closed()).update(closed_at=None)
+
+
+def signatures_anonymise() -> int:
+    """Erase the signers' details of letters closed for longer than their retention
+    period (the letter's own, or SIGNATURE_RETENTION_DAYS). A signature keeps counting
+    and keeps its country and dates, so the public count and the counters stay as they
+    are. Batched and idempotent; returns how many signatures were anonymised."""
+    petitions_mark_closed()
+    now = timezone.now()
+    anonymised = 0
+    for petition in Petition.objects.filter(closed_at__isnull=False).only("pk", "closed_at", "retention_days"):
+        days = settings.SIGNATURE_RETENTION_DAYS if petition.retention_days is None else petition.retention_days
+        if petition.closed_at > now - timedelta(days=days):
+            continue
+        # Anonymised and withdrawn signatures have no address: this reads the unique index.
+        due = Signature.objects.filter(petition=petition, email_normalised__isnull=False)
+        while ids := list(due.values_list("pk", flat=True)[:PURGE_BATCH]):
+            with transaction.atomic():
+                OutboxMessage.objects.filter(
+                    kind__in=MAIL_KINDS, object_id__in=ids, status=OutboxMessage.Status.PENDING
+                ).update(status=OutboxMessage.Status.CANCELLED)
+                done = due.filter(pk__in=ids).update(anonymised_at=now, **ANONYMISED)
+            anonymised += done
+            logger.info("%s signatures of letter %s anonymised", done, petition.pk)
+    return anonymised

@@ -10,6 +10,11 @@ def signatures_purge_task() -> None:
 
 
 @shared_task(ignore_result=True)
+def signatures_anonymise_task() -> None:
+    services.signatures_anonymise()
+
+
+@shared_task(ignore_result=True)
 def counts_reconcile_task() -> None:
     for petition in Petition.objects.public():
         services.counts_reconcile(petition=petition)

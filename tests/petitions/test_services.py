@@ -66,7 +66,7 @@ def test_signature_create_repeat_when_confirmed_sends_already_signed_mail_capped
         Signature.objects.filter(pk=signature.pk).update(last_mailed_at=timezone.now() - timedelta(hours=1))
         services.signature_create(petition=petition, details=details())
     kinds = list(OutboxMessage.objects.filter(object_id=signature.pk).values_list("kind", flat=True))
-    assert kinds.count(services.MAIL_ALREADY_SIGNED) == services.MAX_MAILS_PER_SIGNATURE - 1
+    assert kinds.count(services.MAIL_ALREADY_SIGNED) == services.MAX_MAILS_PER_WINDOW - 1
     assert signature_count(petition) == 1
 
 
