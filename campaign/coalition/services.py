@@ -394,7 +394,8 @@ def organisation_change_propose(
 
 
 def _change_decide(*, change: OrganisationChange, by, reason: str, approve: bool) -> Decision:
-    if not rules.can_review(by):
+    # Someone who is both an organiser and the representative does not review their own change.
+    if not rules.can_review(by) or change.proposed_by_id == by.pk:
         raise NotPermitted
     now = timezone.now()
     action = Decision.Action.CHANGE_APPROVE if approve else Decision.Action.CHANGE_DECLINE

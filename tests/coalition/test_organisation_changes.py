@@ -2,9 +2,11 @@
 country) waits for an organiser; everything else on the profile shows at once."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import IntegrityError
 from django.urls import reverse
 
+from campaign.accounts.roles import ORGANISER
 from campaign.coalition import services
 from campaign.coalition.models import Decision, Organisation, OrganisationChange
 from tests.coalition.factories import OrganisationFactory
@@ -211,6 +213,15 @@ def test_organisation_change_decline_needs_a_reason(own, rep, boss):
 
 def test_organisation_change_decide_refused_without_the_review_permission(own, rep):
     change = propose(own, rep, name="Renamed Org")
+    with pytest.raises(services.NotPermitted):
+        services.organisation_change_approve(change=change, by=rep)
+    own.refresh_from_db()
+    assert own.name == "Own Org"
+
+
+def test_organisation_change_decide_refused_to_the_organiser_who_proposed_it(own, rep):
+    change = propose(own, rep, name="Renamed Org")
+    rep.groups.add(Group.objects.get(name=ORGANISER))
     with pytest.raises(services.NotPermitted):
         services.organisation_change_approve(change=change, by=rep)
     own.refresh_from_db()
