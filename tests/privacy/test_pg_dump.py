@@ -135,4 +135,5 @@ def test_signer_erased_by_an_organiser_is_nowhere_in_a_dump_nor_the_audit_log(cl
     assert response.status_code == 302
     entry = LogEntry.objects.get()
     assert (entry.object_id, entry.user_id) == (str(signature.pk), boss.pk)
+    assert held(f"{entry.object_repr} {entry.change_message}", name, email, "Quillon", "Thaddeus") == []
     assert held(dump(), name, email, "Quarrington") == []
