@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "campaign.articles",
+    "campaign.privacy",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.petitions.tasks.counts_reconcile_task",
         "schedule": timedelta(minutes=15),
     },
+    "access-requests-purge": {
+        "task": "campaign.privacy.tasks.access_requests_purge_task",
+        "schedule": timedelta(hours=1),
+    },
     "applications-purge": {
         "task": "campaign.coalition.tasks.applications_purge_task",
         "schedule": timedelta(hours=6),
@@ -262,6 +267,14 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PRIVACY_CONSENT_VERSION = "2026-11-1"
 COALITION_APPLY_RATE_PER_IP_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_IP_PER_HOUR", 10)
 COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR", 3)
+
+# --- Privacy -------------------------------------------------------------------------
+# The privacy notice names whoever answers for the data, and people write to them.
+DATA_CONTROLLER_NAME = env("DATA_CONTROLLER_NAME", "Ban Biometric Surveillance")
+DATA_CONTROLLER_EMAIL = env("DATA_CONTROLLER_EMAIL", "privacy@campaign.invalid")
+DATA_CONTROLLER_ADDRESS = env("DATA_CONTROLLER_ADDRESS")
+# How long the link to "what do you hold about me" works: it opens a person's data.
+PRIVACY_ACCESS_LINK_HOURS = env_int("PRIVACY_ACCESS_LINK_HOURS", 24)
 
 # --- allauth -------------------------------------------------------------------------
 

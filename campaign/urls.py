@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("privacy/my-data/", include("campaign.privacy.urls")),
     path("letters/", include("campaign.petitions.urls")),
     path("api/", include("campaign.api_urls")),
     path("accounts/", include("allauth.urls")),

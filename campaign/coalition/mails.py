@@ -9,6 +9,7 @@ from campaign.coalition.models import Application, Contact, Decision, Organisati
 from campaign.coalition.services import confirm_token, invitation_token
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
+from campaign.privacy.mails import access_url_for
 
 
 def build_confirm(application_id: int) -> EmailMultiAlternatives | None:
@@ -20,6 +21,7 @@ def build_confirm(application_id: int) -> EmailMultiAlternatives | None:
         "organisation": application.organisation,
         "contact": application.contact,
         "confirm_url": absolute_url(reverse("coalition:confirm", kwargs={"token": confirm_token(application)})),
+        "privacy_url": access_url_for(contact=application.contact),
     }
     return render_mail("coalition/email/application_confirm", context, application.contact.email)
 
@@ -40,6 +42,7 @@ def build_decision(decision_id: int) -> EmailMultiAlternatives | None:
         "contact": contact,
         "approved": decision.action == Decision.Action.APPROVE,
         "organisation_url": absolute_url(decision.organisation.get_absolute_url()),
+        "privacy_url": access_url_for(contact=contact),
     }
     if context["approved"] and contact.user_id is None and contact.invited_at is not None:
         context["invitation_url"] = absolute_url(
@@ -56,6 +59,7 @@ def build_invitation(contact_id: int) -> EmailMultiAlternatives | None:
         "contact": contact,
         "organisation": contact.organisation,
         "invitation_url": absolute_url(reverse("coalition:invitation", kwargs={"token": invitation_token(contact)})),
+        "privacy_url": access_url_for(contact=contact),
     }
     return render_mail("coalition/email/contact_invitation", context, contact.email)
 

@@ -481,6 +481,53 @@ def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
     return bool(withdrawn)
 
 
+# --- Erasure ----------------------------------------------------------------------------
+
+# What an endorsement names as its authoriser once that person's details are erased
+# (the column may not be empty).
+ERASED_AUTHORISER = "-"
+MEMBER_STATUSES = (Organisation.Status.APPROVED, Organisation.Status.SUSPENDED, Organisation.Status.LEFT)
+
+
+def application_erase(*, application: Application) -> bool:
+    """Erase an application at its contact's request. An organisation that never became
+    a member exists only through its application, so it goes with it, as with
+    applications_purge. A member stays (it is the organisation's public record): its
+    application (the applicant's reasons, the IP hash) and its contact (name, role,
+    address) go, and its endorsements stop naming the person. A contact who holds a
+    representative account keeps it and the contact row that links it: closing an
+    account is the organisers' to do. Returns False when the application was gone."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("organisation", "contact")
+            .filter(pk=application.pk)
+            .first()
+        )
+        if application is None:
+            return False
+        application_id, organisation, contact = application.pk, application.organisation, application.contact
+        decision_ids = list(Decision.objects.filter(organisation=organisation).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id=application.pk).delete()
+        OutboxMessage.objects.filter(kind=MAIL_DECISION, object_id__in=decision_ids).delete()
+        application.delete()
+        if organisation.status not in MEMBER_STATUSES:
+            contact_ids = list(organisation.contacts.values_list("pk", flat=True))
+            OutboxMessage.objects.filter(kind=MAIL_INVITATION, object_id__in=contact_ids).delete()
+            Contact.objects.filter(organisation=organisation).delete()
+            organisation.delete()
+        else:
+            Endorsement.objects.filter(organisation=organisation, authorised_by=contact.name).update(
+                authorised_by=ERASED_AUTHORISER
+            )
+            if contact.user_id is None and not contact.applications.exists():
+                OutboxMessage.objects.filter(kind=MAIL_INVITATION, object_id=contact.pk).delete()
+                contact.delete()
+            public_pages_changed()
+    logger.info("application %s erased", application_id)
+    return True
+
+
 # --- Housekeeping -----------------------------------------------------------------------
 
 

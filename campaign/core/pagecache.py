@@ -25,6 +25,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -67,6 +68,18 @@ def public_pages_changed() -> None:
 
 def _bump() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def page_forget(key: str) -> None:
+    """Delete a page's cached copies in every language, with their facts. Retiring a
+    page (public_pages_changed) leaves the old copy stored until it expires, and a copy
+    that shows an erased or withdrawn signer's name must not stay anywhere."""
+    keys = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            full_key = _full_key(key)
+        keys += [full_key, _facts_key(full_key)]
+    cache.delete_many(keys)
 
 
 @dataclass

@@ -1,7 +1,11 @@
 import sys
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from campaign.core.middleware import database_unavailable_response, is_database_unavailable
 from campaign.petitions import selectors
@@ -16,8 +20,57 @@ def home(request):
     return render(request, "core/home.html", {"letters": letters, "featured": featured})
 
 
+@dataclass(frozen=True)
+class CookieUse:
+    pages: str
+    url_names: tuple[str, ...]  # the pages themselves, which a test visits
+    cookies: tuple[str, ...]
+
+
+# Which cookies which pages set, as the privacy notice states it. A test visits each
+# page and compares: the notice cannot claim less, or more, than the site does.
+PAGE_COOKIES = (
+    CookieUse(
+        _("The home page, the list of letters, the evidence library, the coalition's directory and this notice"),
+        ("home", "petitions:list", "articles:list", "coalition:directory", "privacy"),
+        (),
+    ),
+    CookieUse(
+        _(
+            "Each letter's page (it holds the sign form), and the forms to get a new confirmation link, "
+            "to ask what we hold about you, to join the coalition, and the organisers' login"
+        ),
+        ("petitions:detail", "petitions:resend", "privacy:request", "coalition:apply", "account_login"),
+        (settings.CSRF_COOKIE_NAME,),
+    ),
+)
+
+
+def privacy_facts() -> dict:
+    """What the privacy notice says, read from the settings the site runs on."""
+    from campaign.coalition.services import CONFIRM_MAX_AGE
+
+    return {
+        "controller_name": settings.DATA_CONTROLLER_NAME,
+        "controller_email": settings.DATA_CONTROLLER_EMAIL,
+        "controller_address": settings.DATA_CONTROLLER_ADDRESS,
+        "pending_days": settings.SIGNATURE_PENDING_DAYS,
+        "ip_hash_days": settings.IP_HASH_RETENTION_DAYS,
+        "retention_days": settings.SIGNATURE_RETENTION_DAYS,
+        "application_days": settings.APPLICATION_RETENTION_DAYS,
+        "application_confirm_days": CONFIRM_MAX_AGE.days,
+        "access_hours": settings.PRIVACY_ACCESS_LINK_HOURS,
+        "page_cookies": PAGE_COOKIES,
+        "access_url": reverse("privacy:request"),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_days": settings.CSRF_COOKIE_AGE // 86400,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session_days": settings.SESSION_COOKIE_AGE // 86400,
+    }
+
+
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "core/privacy.html", privacy_facts())
 
 
 def page_not_found(request, exception):

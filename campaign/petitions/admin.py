@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -162,7 +164,7 @@ class SignatureAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "email_normalised", "affiliation"]
     date_hierarchy = "created_at"
     list_select_related = ["petition"]
-    actions = ["invalidate", "resend_mail"]
+    actions = ["invalidate", "resend_mail", "erase"]
     readonly_fields = [
         "petition",
         "petition_version",
@@ -214,6 +216,26 @@ class SignatureAdmin(admin.ModelAdmin):
             Signature.objects.filter(pk=signature.pk).update(mail_failed_at=None)
             done += services.signature_remind(signature=signature)
         self.message_user(request, _("%(count)d mails queued.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Erase the selected signatures (data-protection request)"), permissions=["change"])
+    def erase(self, request, queryset) -> None:
+        """For a person who asks by post or phone. The audit log says who erased which
+        signature and when, and nothing of what was erased: not str(signature), which
+        may carry the name."""
+        content_type = ContentType.objects.get_for_model(Signature)
+        done = 0
+        for signature in queryset:
+            if services.signature_erase(signature=signature):
+                done += 1
+                LogEntry.objects.create(
+                    user_id=request.user.pk,
+                    content_type_id=content_type.pk,
+                    object_id=str(signature.pk),
+                    object_repr=f"signature #{signature.pk}",
+                    action_flag=CHANGE,
+                    change_message="Erased on a data-protection request.",
+                )
+        self.message_user(request, _("%(count)d signatures erased.") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(SignatureExport)

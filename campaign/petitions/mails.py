@@ -15,6 +15,7 @@ from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
 from campaign.petitions.models import Signature
 from campaign.petitions.services import confirm_token, withdraw_token
+from campaign.privacy.services import access_token
 
 CONFIRM_TEMPLATES = "petitions/email/signature_confirm"
 ALREADY_SIGNED_TEMPLATES = "petitions/email/signature_already_signed"
@@ -45,6 +46,7 @@ class _Links:
 
     def __init__(self) -> None:
         self._by_slug: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {}
+        self._privacy: tuple[str, str] | None = None
 
     def _of(self, petition) -> tuple[str, tuple[str, str], tuple[str, str]]:
         found = self._by_slug.get(petition.slug)
@@ -57,6 +59,12 @@ class _Links:
                 ),
             )
         return found
+
+    def privacy(self, signature: Signature) -> str:
+        if self._privacy is None:
+            self._privacy = _around(absolute_url(reverse("privacy:data", kwargs={"token": PERSON_MARK})))
+        before, after = self._privacy
+        return before + access_token(signature=signature) + after
 
     def page(self, petition) -> str:
         return self._of(petition)[0]
@@ -88,6 +96,7 @@ def _render(templates: str, signature: Signature, links: _Links) -> EmailMultiAl
         "name": signature.name,
         "confirm_url": links.confirm(signature),
         "withdraw_url": links.withdraw(signature),
+        "privacy_url": links.privacy(signature),
     }
     with translation.override(petition.language):
         return render_mail(templates, context, signature.email, personal=personal)

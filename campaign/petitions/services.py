@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
+from campaign.core.pagecache import page_forget
 from campaign.core.ratelimit import keyed_hash
 from campaign.core.services import outbox_create_with, outbox_enqueue
 from campaign.petitions.forms import CONSENT_TEXT
@@ -332,6 +333,7 @@ def signature_withdraw(*, signature: Signature) -> bool:
         OutboxMessage.objects.filter(
             kind__in=MAIL_KINDS, object_id=current.pk, status=OutboxMessage.Status.PENDING
         ).update(status=OutboxMessage.Status.CANCELLED)
+    _letter_page_forget_on_commit(current)
     return True
 
 
@@ -351,6 +353,37 @@ def signature_invalidate(*, signature: Signature) -> bool:
 def signature_mail_refused(signature_id: int) -> None:
     """The address refused our mail for good: flag it for organisers to look at."""
     Signature.objects.filter(pk=signature_id, mail_failed_at__isnull=True).update(mail_failed_at=timezone.now())
+
+
+def signature_erase(*, signature: Signature) -> bool:
+    """Erase a signature at the person's request (from their data page, or by an
+    organiser for a request by post or phone). As on withdrawal the count drops and the
+    personal data goes (SCRUBBED); a signature already withdrawn or invalidated is
+    scrubbed as well, and every outbox row about it is deleted, not only cancelled.
+    Returns False when nothing was left to erase."""
+    with transaction.atomic():
+        _lock_counters(signature.petition_id, exclusive=False)
+        current = Signature.objects.select_for_update().filter(pk=signature.pk).first()
+        if current is None:
+            return False
+        if current.withdrawn_at is not None and current.email_normalised is None:
+            return False
+        if current.is_counted:
+            _counter_add(petition_id=current.petition_id, country=current.country, delta=-1)
+        Signature.objects.filter(pk=current.pk).update(withdrawn_at=current.withdrawn_at or timezone.now(), **SCRUBBED)
+        OutboxMessage.objects.filter(kind__in=MAIL_KINDS, object_id=current.pk).delete()
+    _letter_page_forget_on_commit(current)
+    logger.info("signature %s erased", current.pk)
+    return True
+
+
+def _letter_page_forget_on_commit(signature: Signature) -> None:
+    """Once the signature is scrubbed, delete the cached copies of its letter's page:
+    the stored copy would otherwise keep the name its wall showed until it expires."""
+    if signature.is_public:
+        slug = Petition.objects.filter(pk=signature.petition_id).values_list("slug", flat=True).first()
+        if slug:
+            transaction.on_commit(lambda: page_forget(f"letter:{slug}"))
 
 
 # --- Housekeeping -----------------------------------------------------------------------
