@@ -79,5 +79,6 @@ def _build_change_decision(decision: Decision) -> EmailMultiAlternatives | None:
         "name": contact.name if contact else (user.get_full_name() or user.email),
         "approved": decision.action == Decision.Action.CHANGE_APPROVE,
         "profile_url": absolute_url(reverse("coalition:profile", kwargs={"slug": decision.organisation.slug})),
+        "privacy_url": access_url_for(contact=contact) if contact else absolute_url(reverse("privacy:request")),
     }
     return render_mail("coalition/email/organisation_change_decision", context, user.email)
