@@ -9,12 +9,13 @@ import logging
 import math
 import smtplib
 import time
+import traceback
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -281,16 +282,41 @@ def _drain_batches(*, holding_key: bool) -> int:
                 time.sleep(wait)
 
 
-def _build_batch(batch: list[OutboxMessage]) -> dict[int, EmailMultiAlternatives | None]:
-    """The mails of a claimed batch, built together per kind (one query per kind)."""
+# What a claimed message was built into: its mail, None when there is nothing to send any
+# more, or the error that building it raised (see _build_batch).
+Built = EmailMultiAlternatives | None | Exception
+
+
+def _build_batch(batch: list[OutboxMessage]) -> dict[int, Built]:
+    """The mails of a claimed batch, built together per kind (one query per kind).
+
+    When a kind's batch fails to build, its mails are built one by one, so that one
+    that cannot be built fails alone (see _deliver) instead of taking its batch down.
+    A database error is no fault of one message: it goes up, and the claims expire."""
     by_kind: dict[str, list[OutboxMessage]] = {}
     for message in batch:
         by_kind.setdefault(message.kind, []).append(message)
-    built = {}
-    for kind, messages in by_kind.items():
-        emails = mail.kind(kind).build_batch([message.object_id for message in messages])
+    built: dict[int, Built] = {}
+    for kind_name, messages in by_kind.items():
+        kind = mail.kind(kind_name)
+        object_ids = [message.object_id for message in messages]
+        try:
+            emails: dict[int, Built] = dict(kind.build_batch(object_ids))
+        except DatabaseError:
+            raise
+        except Exception:
+            emails = {object_id: _build_one(kind, object_id) for object_id in object_ids}
         built.update({message.pk: emails[message.object_id] for message in messages})
     return built
+
+
+def _build_one(kind: mail.MailKind, object_id: int) -> Built:
+    try:
+        return kind.build(object_id)
+    except DatabaseError:
+        raise
+    except Exception as error:
+        return error
 
 
 def _send_later(message_id: int, delay: timedelta) -> None:
@@ -303,12 +329,15 @@ def _send_later(message_id: int, delay: timedelta) -> None:
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
 
 
-def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bool:
+def _deliver(message: OutboxMessage, email: Built) -> bool:
     """Send a message this process has claimed, as built for it (None: nothing to send
-    any more); record the outcome."""
+    any more; an exception: it could not be built); record the outcome."""
     kind = mail.kind(message.kind)
     if email is None:
         _finish(message, OutboxMessage.Status.CANCELLED)
+        return False
+    if isinstance(email, Exception):
+        _fail_for_good(message, kind, email)
         return False
     try:
         mail.send(email)
@@ -326,8 +355,32 @@ def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bo
                 kind.on_permanent_failure(message.object_id)
             return False
         _defer(message, error)
+    except Exception as error:
+        # Not the server's answer nor its absence but something about this message (an
+        # address Django cannot write, say): it would fail the same way every time, and
+        # left pending it would be claimed again first in every batch.
+        _fail_for_good(message, kind, error)
+        return False
     _finish(message, OutboxMessage.Status.SENT)
     return True
+
+
+def _fail_for_good(message: OutboxMessage, kind: mail.MailKind, error: Exception) -> None:
+    """Mark a message that cannot be built or sent failed, and flag it as a refusal is.
+    The log names ids and where the error was raised: its text may hold the address."""
+    _finish(message, OutboxMessage.Status.FAILED, error=error)
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    logger.error(
+        "outbox message %s (%s, object %s) failed for good: %s%s",
+        message.pk,
+        message.kind,
+        message.object_id,
+        type(error).__name__,
+        where,
+    )
+    if kind.on_permanent_failure:
+        kind.on_permanent_failure(message.object_id)
 
 
 def _finish(message: OutboxMessage, status: str, error: Exception | None = None) -> None:
