@@ -56,7 +56,9 @@ def outbox_enqueue(*, kind: str, object_id: int) -> OutboxMessage:
     return message
 
 
-def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
+def outbox_create_with(
+    instance: models.Model, *, kind: str, unless_taken: tuple[str, ...] = ()
+) -> OutboxMessage | None:
     """Insert `instance` and the mail it causes (an outbox row about it) in one
     statement: a new row and its mail stand or fall together, as in one transaction.
 
@@ -66,15 +68,22 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
     with `bulk_create`; the database's constraints apply as always, and a violation
     raises IntegrityError with nothing written. Inside a transaction the statement
     runs in a savepoint, so that transaction can go on after a violation.
+
+    `unless_taken` names the fields of a unique constraint: a row that would repeat one
+    already there is then not written, nor is its mail, and None is returned (see
+    insert_unless_taken for why the database must not refuse it).
     """
-    fields, message_fields, sql = _insert_with_outbox(type(instance))
+    fields, message_fields, sql = _insert_with_outbox(type(instance), unless_taken)
     message = OutboxMessage(kind=kind, object_id=0)
     values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     values += [field.get_db_prep_save(field.pre_save(message, True), connection) for field in message_fields]
     savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     with savepoint, connection.cursor() as cursor:
         cursor.execute(sql, values)
-        message.pk, message.object_id = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message.pk, message.object_id = row
     instance.pk = message.object_id
     instance._state.adding = message._state.adding = False
     instance._state.db = message._state.db = connection.alias
@@ -82,22 +91,59 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
     return message
 
 
+def insert_unless_taken(instance: models.Model, *, unless_taken: tuple[str, ...]) -> bool:
+    """Insert `instance` unless a row with the same values of `unless_taken` (the fields
+    of a unique constraint) is there; True when it was written.
+
+    A violated constraint is an error in the database server, which writes it to its
+    log with the key's values and the whole statement (a person's name and address),
+    where no purge of ours reaches. ON CONFLICT DO NOTHING finds the repeat with no
+    error. As with `bulk_create`, save() and signals are not run.
+    """
+    fields, sql = _insert(type(instance), unless_taken)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return True
+
+
 @functools.cache
-def _insert_with_outbox(model: type[models.Model]) -> tuple[list, list, str]:
-    """The fields written for a new `model` row and its outbox row, and the statement."""
+def _insert(model: type[models.Model], unless_taken: tuple[str, ...]) -> tuple[list, str]:
+    """The fields written for a new `model` row, and the INSERT … RETURNING its key."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    holes = ", ".join(["%s"] * len(fields))
+    conflict = ""
+    if unless_taken:
+        target = ", ".join(quote(model._meta.get_field(name).column) for name in unless_taken)
+        conflict = f" ON CONFLICT ({target}) DO NOTHING"
+    # Every name comes from the model; every value is bound.
+    return fields, f"INSERT INTO {table} ({columns}) VALUES ({holes}){conflict} RETURNING {pk}"  # noqa: S608  # nosec B608
+
+
+@functools.cache
+def _insert_with_outbox(model: type[models.Model], unless_taken: tuple[str, ...]) -> tuple[list, list, str]:
+    """The fields written for a new `model` row and its outbox row, and the statement."""
+    fields, insert = _insert(model, unless_taken)
     message_fields = [
         field for field in OutboxMessage._meta.concrete_fields if not field.primary_key and field.name != "object_id"
     ]
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    pk = quote(model._meta.pk.column)
     outbox = quote(OutboxMessage._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
     message_columns = ", ".join([*(quote(field.column) for field in message_fields), quote("object_id")])
-    holes, message_holes = ", ".join(["%s"] * len(fields)), ", ".join(["%s"] * len(message_fields))
+    message_holes = ", ".join(["%s"] * len(message_fields))
     # Every name comes from the models; every value is bound.
     sql = f"""
-        WITH created AS (INSERT INTO {table} ({columns}) VALUES ({holes}) RETURNING {pk})
+        WITH created AS ({insert})
         INSERT INTO {outbox} ({message_columns}) SELECT {message_holes}, created.{pk} FROM created
         RETURNING id, object_id
     """  # noqa: S608  # nosec B608
