@@ -9,7 +9,7 @@ from django_countries import countries
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
 from campaign.coalition.models import Organisation, OrganisationChange, domain_of
-from campaign.core.forms import AccessibleForm, CountryField, check_form_stamp
+from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, check_form_stamp
 from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
 from campaign.petitions.models import Petition
 
@@ -99,7 +99,7 @@ class ApplicationForm(StampedForm):
         validators=[validate_plain_line, validate_no_url],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    email = forms.EmailField(
+    email = MailableEmailField(
         label=_("Your email address"),
         max_length=254,
         help_text=_("We send a link to confirm it. It is never shown publicly."),

@@ -30,7 +30,7 @@ from campaign.coalition.models import (
 from campaign.core.models import OutboxMessage
 from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import keyed_hash
-from campaign.core.services import outbox_enqueue
+from campaign.core.services import insert_unless_taken, outbox_enqueue
 from campaign.petitions.models import Petition
 
 logger = logging.getLogger(__name__)
@@ -148,47 +148,52 @@ def _unique_slug(name: str) -> str:
 
 
 def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> Application:
-    """Record an application (organisation, contact, request) and its confirmation mail."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                organisation = Organisation.objects.create(
-                    name=details.name,
-                    short_name=details.short_name,
-                    slug=_unique_slug(details.name),
-                    website=details.website,
-                    country=details.country,
-                    countries_active=details.countries_active,
-                    scope=details.scope,
-                    kind=details.kind,
-                    description=details.description,
-                    focus_areas=details.focus_areas,
-                    status=Organisation.Status.APPLIED,
-                )
-                contact = Contact.objects.create(
-                    organisation=organisation,
-                    name=details.applicant_name,
-                    role=details.applicant_role,
-                    email=details.email,
-                    wants_updates=details.wants_updates,
-                    consent_text=details.consent_text if details.wants_updates else "",
-                    consent_version=details.consent_version if details.wants_updates else "",
-                )
-                application = Application.objects.create(
-                    organisation=organisation,
-                    contact=contact,
-                    why=details.why,
-                    is_authorised=True,
-                    principles_version=details.principles_version,
-                    ip_hash=keyed_hash(client_ip, "coalition-ip") if client_ip else None,
-                )
-                application.letters.set(Petition.objects.open().filter(pk__in=details.letter_ids))
-                outbox_enqueue(kind=MAIL_CONFIRM, object_id=application.pk)
-        except IntegrityError:
-            continue  # two applicants raced for the same slug: pick another
-        logger.info("application %s received", application.pk)
-        return application
-    raise IntegrityError("could not find a free slug")
+    """Record an application (organisation, contact, request) and its confirmation mail.
+
+    Two applicants may race for the same slug. The organisation is written with ON
+    CONFLICT DO NOTHING, and the loser picks another: a violated constraint would have
+    the database log the whole row (see insert_unless_taken)."""
+    with transaction.atomic():
+        for _attempt in range(3):
+            organisation = Organisation(
+                name=details.name,
+                short_name=details.short_name,
+                slug=_unique_slug(details.name),
+                website=details.website,
+                domain=domain_of(details.website),  # what save() would derive
+                country=details.country,
+                countries_active=details.countries_active,
+                scope=details.scope,
+                kind=details.kind,
+                description=details.description,
+                focus_areas=details.focus_areas,
+                status=Organisation.Status.APPLIED,
+            )
+            if insert_unless_taken(organisation, unless_taken=("slug",)):
+                break
+        else:
+            raise IntegrityError("could not find a free slug")
+        contact = Contact.objects.create(
+            organisation=organisation,
+            name=details.applicant_name,
+            role=details.applicant_role,
+            email=details.email,
+            wants_updates=details.wants_updates,
+            consent_text=details.consent_text if details.wants_updates else "",
+            consent_version=details.consent_version if details.wants_updates else "",
+        )
+        application = Application.objects.create(
+            organisation=organisation,
+            contact=contact,
+            why=details.why,
+            is_authorised=True,
+            principles_version=details.principles_version,
+            ip_hash=keyed_hash(client_ip, "coalition-ip") if client_ip else None,
+        )
+        application.letters.set(Petition.objects.open().filter(pk__in=details.letter_ids))
+        outbox_enqueue(kind=MAIL_CONFIRM, object_id=application.pk)
+    logger.info("application %s received", application.pk)
+    return application
 
 
 def application_confirm_email(*, application: Application) -> bool:

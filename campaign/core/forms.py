@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
+from campaign.core.emails import validate_mailable_domain
+
 
 class AccessibleBoundField(forms.BoundField):
     """Ties an input with errors to its error message (`<id>-error`, as the templates
@@ -49,6 +51,17 @@ class SharedFieldsMixin:
     def __init__(self, *args, **kwargs):
         self.base_fields = SharedFields(type(self).base_fields)
         super().__init__(*args, **kwargs)
+
+
+class MailableEmailField(forms.EmailField):
+    """An address we will mail: Django's checks, then one that its mail code can write
+    the domain (see validate_mailable_domain). The second runs only on an address the
+    first accepts, so a visitor sees one message at a time."""
+
+    def run_validators(self, value) -> None:
+        super().run_validators(value)
+        if value not in self.empty_values:
+            validate_mailable_domain(value)
 
 
 class CountryField(LazyTypedChoiceField):

@@ -9,12 +9,13 @@ import logging
 import math
 import smtplib
 import time
+import traceback
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -55,7 +56,9 @@ def outbox_enqueue(*, kind: str, object_id: int) -> OutboxMessage:
     return message
 
 
-def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
+def outbox_create_with(
+    instance: models.Model, *, kind: str, unless_taken: tuple[str, ...] = ()
+) -> OutboxMessage | None:
     """Insert `instance` and the mail it causes (an outbox row about it) in one
     statement: a new row and its mail stand or fall together, as in one transaction.
 
@@ -65,15 +68,22 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
     with `bulk_create`; the database's constraints apply as always, and a violation
     raises IntegrityError with nothing written. Inside a transaction the statement
     runs in a savepoint, so that transaction can go on after a violation.
+
+    `unless_taken` names the fields of a unique constraint: a row that would repeat one
+    already there is then not written, nor is its mail, and None is returned (see
+    insert_unless_taken for why the database must not refuse it).
     """
-    fields, message_fields, sql = _insert_with_outbox(type(instance))
+    fields, message_fields, sql = _insert_with_outbox(type(instance), unless_taken)
     message = OutboxMessage(kind=kind, object_id=0)
     values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     values += [field.get_db_prep_save(field.pre_save(message, True), connection) for field in message_fields]
     savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     with savepoint, connection.cursor() as cursor:
         cursor.execute(sql, values)
-        message.pk, message.object_id = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message.pk, message.object_id = row
     instance.pk = message.object_id
     instance._state.adding = message._state.adding = False
     instance._state.db = message._state.db = connection.alias
@@ -81,22 +91,59 @@ def outbox_create_with(instance: models.Model, *, kind: str) -> OutboxMessage:
     return message
 
 
+def insert_unless_taken(instance: models.Model, *, unless_taken: tuple[str, ...]) -> bool:
+    """Insert `instance` unless a row with the same values of `unless_taken` (the fields
+    of a unique constraint) is there; True when it was written.
+
+    A violated constraint is an error in the database server, which writes it to its
+    log with the key's values and the whole statement (a person's name and address),
+    where no purge of ours reaches. ON CONFLICT DO NOTHING finds the repeat with no
+    error. As with `bulk_create`, save() and signals are not run.
+    """
+    fields, sql = _insert(type(instance), unless_taken)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return True
+
+
 @functools.cache
-def _insert_with_outbox(model: type[models.Model]) -> tuple[list, list, str]:
-    """The fields written for a new `model` row and its outbox row, and the statement."""
+def _insert(model: type[models.Model], unless_taken: tuple[str, ...]) -> tuple[list, str]:
+    """The fields written for a new `model` row, and the INSERT … RETURNING its key."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    holes = ", ".join(["%s"] * len(fields))
+    conflict = ""
+    if unless_taken:
+        target = ", ".join(quote(model._meta.get_field(name).column) for name in unless_taken)
+        conflict = f" ON CONFLICT ({target}) DO NOTHING"
+    # Every name comes from the model; every value is bound.
+    return fields, f"INSERT INTO {table} ({columns}) VALUES ({holes}){conflict} RETURNING {pk}"  # noqa: S608  # nosec B608
+
+
+@functools.cache
+def _insert_with_outbox(model: type[models.Model], unless_taken: tuple[str, ...]) -> tuple[list, list, str]:
+    """The fields written for a new `model` row and its outbox row, and the statement."""
+    fields, insert = _insert(model, unless_taken)
     message_fields = [
         field for field in OutboxMessage._meta.concrete_fields if not field.primary_key and field.name != "object_id"
     ]
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    pk = quote(model._meta.pk.column)
     outbox = quote(OutboxMessage._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
     message_columns = ", ".join([*(quote(field.column) for field in message_fields), quote("object_id")])
-    holes, message_holes = ", ".join(["%s"] * len(fields)), ", ".join(["%s"] * len(message_fields))
+    message_holes = ", ".join(["%s"] * len(message_fields))
     # Every name comes from the models; every value is bound.
     sql = f"""
-        WITH created AS (INSERT INTO {table} ({columns}) VALUES ({holes}) RETURNING {pk})
+        WITH created AS ({insert})
         INSERT INTO {outbox} ({message_columns}) SELECT {message_holes}, created.{pk} FROM created
         RETURNING id, object_id
     """  # noqa: S608  # nosec B608
@@ -281,16 +328,41 @@ def _drain_batches(*, holding_key: bool) -> int:
                 time.sleep(wait)
 
 
-def _build_batch(batch: list[OutboxMessage]) -> dict[int, EmailMultiAlternatives | None]:
-    """The mails of a claimed batch, built together per kind (one query per kind)."""
+# What a claimed message was built into: its mail, None when there is nothing to send any
+# more, or the error that building it raised (see _build_batch).
+Built = EmailMultiAlternatives | None | Exception
+
+
+def _build_batch(batch: list[OutboxMessage]) -> dict[int, Built]:
+    """The mails of a claimed batch, built together per kind (one query per kind).
+
+    When a kind's batch fails to build, its mails are built one by one, so that one
+    that cannot be built fails alone (see _deliver) instead of taking its batch down.
+    A database error is no fault of one message: it goes up, and the claims expire."""
     by_kind: dict[str, list[OutboxMessage]] = {}
     for message in batch:
         by_kind.setdefault(message.kind, []).append(message)
-    built = {}
-    for kind, messages in by_kind.items():
-        emails = mail.kind(kind).build_batch([message.object_id for message in messages])
+    built: dict[int, Built] = {}
+    for kind_name, messages in by_kind.items():
+        kind = mail.kind(kind_name)
+        object_ids = [message.object_id for message in messages]
+        try:
+            emails: dict[int, Built] = dict(kind.build_batch(object_ids))
+        except DatabaseError:
+            raise
+        except Exception:
+            emails = {object_id: _build_one(kind, object_id) for object_id in object_ids}
         built.update({message.pk: emails[message.object_id] for message in messages})
     return built
+
+
+def _build_one(kind: mail.MailKind, object_id: int) -> Built:
+    try:
+        return kind.build(object_id)
+    except DatabaseError:
+        raise
+    except Exception as error:
+        return error
 
 
 def _send_later(message_id: int, delay: timedelta) -> None:
@@ -303,12 +375,15 @@ def _send_later(message_id: int, delay: timedelta) -> None:
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
 
 
-def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bool:
+def _deliver(message: OutboxMessage, email: Built) -> bool:
     """Send a message this process has claimed, as built for it (None: nothing to send
-    any more); record the outcome."""
+    any more; an exception: it could not be built); record the outcome."""
     kind = mail.kind(message.kind)
     if email is None:
         _finish(message, OutboxMessage.Status.CANCELLED)
+        return False
+    if isinstance(email, Exception):
+        _fail_for_good(message, kind, email)
         return False
     try:
         mail.send(email)
@@ -326,8 +401,32 @@ def _deliver(message: OutboxMessage, email: EmailMultiAlternatives | None) -> bo
                 kind.on_permanent_failure(message.object_id)
             return False
         _defer(message, error)
+    except Exception as error:
+        # Not the server's answer nor its absence but something about this message (an
+        # address Django cannot write, say): it would fail the same way every time, and
+        # left pending it would be claimed again first in every batch.
+        _fail_for_good(message, kind, error)
+        return False
     _finish(message, OutboxMessage.Status.SENT)
     return True
+
+
+def _fail_for_good(message: OutboxMessage, kind: mail.MailKind, error: Exception) -> None:
+    """Mark a message that cannot be built or sent failed, and flag it as a refusal is.
+    The log names ids and where the error was raised: its text may hold the address."""
+    _finish(message, OutboxMessage.Status.FAILED, error=error)
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    logger.error(
+        "outbox message %s (%s, object %s) failed for good: %s%s",
+        message.pk,
+        message.kind,
+        message.object_id,
+        type(error).__name__,
+        where,
+    )
+    if kind.on_permanent_failure:
+        kind.on_permanent_failure(message.object_id)
 
 
 def _finish(message: OutboxMessage, status: str, error: Exception | None = None) -> None:

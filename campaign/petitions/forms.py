@@ -11,6 +11,7 @@ from django_countries import countries
 from campaign.core.forms import (
     AccessibleForm,
     CountryField,
+    MailableEmailField,
     SharedFieldsMixin,
     SharedOptionsSelect,
     check_form_stamp,
@@ -52,7 +53,7 @@ class SignatureForm(SharedFieldsMixin, AccessibleForm):
         validators=[validate_plain_line, validate_no_url],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = MailableEmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("We send you a link to confirm. It is never shown publicly."),
@@ -104,7 +105,7 @@ class SignatureForm(SharedFieldsMixin, AccessibleForm):
 
 
 class ResendForm(AccessibleForm):
-    email = forms.EmailField(
+    email = MailableEmailField(
         label=_("Email address you signed with"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -40,6 +40,8 @@ CONFIRM_SALT = "petitions.confirm"
 WITHDRAW_SALT = "petitions.withdraw"
 COUNTER_LOCK_NAMESPACE = 7101
 PURGE_BATCH = 2000
+# The fields of signature_one_per_person: one signature per person and letter.
+REPEAT_KEY = ("petition", "email_normalised")
 
 
 class PetitionClosed(Exception):
@@ -133,9 +135,10 @@ class SignatureDetails:
 def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
     """Record a signature and its confirmation mail together (one statement).
 
-    A second signature with the same (normalised) address meets the database's unique
-    constraint and becomes a reminder instead: the caller cannot tell the difference,
-    and neither can the person, so the site never reveals who has signed.
+    A second signature with the same (normalised) address is not written (the unique
+    constraint, met with ON CONFLICT DO NOTHING, so that the database logs no error
+    naming the person) and becomes a reminder instead: the caller cannot tell the
+    difference, and neither can the person, so the site never reveals who has signed.
     """
     if not petition.is_open:
         raise PetitionClosed
@@ -158,12 +161,10 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
         last_mailed_at=now,
         created_at=now,
     )
-    try:
-        outbox_create_with(signature, kind=MAIL_CONFIRM)
-    except IntegrityError:
-        existing = Signature.objects.filter(petition=petition, email_normalised=normalise_email(details.email)).first()
-        if existing is None:  # some other constraint: a bug, not a second signature
-            raise
+    if outbox_create_with(signature, kind=MAIL_CONFIRM, unless_taken=REPEAT_KEY) is None:
+        existing = Signature.objects.filter(petition=petition, email_normalised=signature.email_normalised).first()
+        if existing is None:  # signed and withdrawn in between: rare enough to ask again
+            raise IntegrityError("the signature taken a moment ago is gone")
         signature_remind(signature=existing)
         return existing
     return signature

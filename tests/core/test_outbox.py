@@ -381,3 +381,20 @@ def test_outbox_create_with_writes_nothing_on_a_violation_and_the_transaction_go
             services.outbox_create_with(again, kind=petition_services.MAIL_CONFIRM)
         assert Signature.objects.filter(email_normalised=first.email_normalised).count() == 1
     assert OutboxMessage.objects.count() == messages_before and again.pk is None
+
+
+def test_outbox_create_with_skips_a_row_already_taken_without_an_error():
+    first = pending_signature("twice@example.org")
+    again = Signature(
+        petition=first.petition, petition_version=1, name="Again", email="twice@example.org", country="GB",
+        consent_text="I agree.", consent_version="v1", email_normalised=first.email_normalised,
+    )  # fmt: skip
+    messages_before = OutboxMessage.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        message = services.outbox_create_with(
+            again, kind=petition_services.MAIL_CONFIRM, unless_taken=petition_services.REPEAT_KEY
+        )
+    assert message is None and again.pk is None
+    assert not any("ROLLBACK" in query["sql"] for query in queries)  # the savepoint was released, not undone
+    assert Signature.objects.filter(email_normalised=first.email_normalised).count() == 1
+    assert OutboxMessage.objects.count() == messages_before
