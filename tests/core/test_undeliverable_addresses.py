@@ -15,6 +15,7 @@ from campaign.core.models import OutboxMessage
 from campaign.petitions import services as petition_services
 from campaign.petitions.forms import ResendForm, SignatureForm
 from campaign.petitions.models import Signature
+from campaign.privacy.forms import AccessRequestForm
 from tests.coalition.helpers import apply_data
 from tests.factories import PetitionFactory
 from tests.petitions.helpers import sign_data
@@ -58,6 +59,13 @@ def test_validate_mailable_domain_refuses_a_domain_too_long_once_encoded():
 @pytest.mark.parametrize("address", UNMAILABLE)
 def test_sign_form_refuses_an_unmailable_domain_with_one_message(address):
     form = SignatureForm(sign_data(email=address))
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()["email"]] == ["unmailable_domain"]
+
+
+@pytest.mark.parametrize("address", UNMAILABLE)
+def test_access_request_form_refuses_an_unmailable_domain(address):
+    form = AccessRequestForm({"email": address})
     assert not form.is_valid()
     assert [error.code for error in form.errors.as_data()["email"]] == ["unmailable_domain"]
 
