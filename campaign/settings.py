@@ -274,6 +274,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # their counters in the default cache, which every web worker shares (see Cache above).
 # Wrong MFA codes count as failed logins too.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth reads X-Forwarded-For only with a proxy count of its own: without it, behind the
+# proxy every visitor is the proxy, and one person's failed logins lock every organiser out.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 # MFA (TOTP with recovery codes) is required for roles that see personal data or admit
