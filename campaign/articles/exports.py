@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from campaign.articles import selectors
 from campaign.articles.forms import parse_library_query
 from campaign.articles.models import Country, Document, DocumentDeployment
-from campaign.core.csv import csv_chunks
+from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.links import absolute_url
 
 CHUNK = 2000
@@ -129,7 +129,7 @@ def export_csv(request):
     names = [column.name for column in COLUMNS]
     rows = ([row[name] for name in names] for row in map(_row, _documents(request)))
     # The byte-order mark makes spreadsheets read the file as UTF-8.
-    response = StreamingHttpResponse(csv_chunks(names, rows, prefix="\ufeff"), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(names, rows, prefix=EXCEL_BOM), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
