@@ -308,6 +308,16 @@ if SITE_URL.startswith("https://"):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# Request bodies: the public forms post a few kilobytes, the admin's largest form (a
+# letter with its demands) well under a megabyte. A bigger body, or more fields, is
+# refused with a 413 or 400 page (campaign.core.views.bad_request) before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Files up to a logo's cap (campaign.coalition.logos.MAX_BYTES) are read in memory; a
+# bigger one goes to a temporary file, which the logo form refuses. The proxy caps
+# the whole body (README, Running it in production).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

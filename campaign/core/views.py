@@ -1,5 +1,6 @@
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -18,6 +19,18 @@ def home(request):
 
 def privacy(request):
     return render(request, "core/privacy.html")
+
+
+def bad_request(request, exception):
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is "too large" (413), said plainly, so a
+    # visitor who pasted a book into a form knows what to change.
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if request.path.startswith("/api/"):
+        error = "too_large" if too_large else "bad_request"
+        detail = "The request body is too large." if too_large else "The request could not be read."
+        return JsonResponse({"error": error, "detail": detail}, status=status)
+    return render(request, "400.html", {"too_large": too_large}, status=status)
 
 
 def page_not_found(request, exception):
