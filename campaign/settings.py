@@ -258,6 +258,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PRIVACY_CONSENT_VERSION = "2026-11-1"
 COALITION_APPLY_RATE_PER_IP_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_IP_PER_HOUR", 10)
 COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR", 3)
+# The library's whole-result CSV/JSON exports are costly to make: per hashed client.
+LIBRARY_EXPORT_RATE_PER_IP_PER_HOUR = env_int("LIBRARY_EXPORT_RATE_PER_IP_PER_HOUR", 30)
 
 # --- allauth -------------------------------------------------------------------------
 
