@@ -267,6 +267,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PRIVACY_CONSENT_VERSION = "2026-11-1"
 COALITION_APPLY_RATE_PER_IP_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_IP_PER_HOUR", 10)
 COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR = env_int("COALITION_APPLY_RATE_PER_ADDRESS_PER_HOUR", 3)
+# The library's whole-result CSV/JSON exports are costly to make: per hashed client.
+LIBRARY_EXPORT_RATE_PER_IP_PER_HOUR = env_int("LIBRARY_EXPORT_RATE_PER_IP_PER_HOUR", 30)
 
 # --- Privacy -------------------------------------------------------------------------
 # The privacy notice names whoever answers for the data, and people write to them.
@@ -291,6 +293,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # their counters in the default cache, which every web worker shares (see Cache above).
 # Wrong MFA codes count as failed logins too.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth reads X-Forwarded-For only with a proxy count of its own: without it, behind the
+# proxy every visitor is the proxy, and one person's failed logins lock every organiser out.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 # MFA (TOTP with recovery codes) is required for roles that see personal data or admit
@@ -322,6 +327,16 @@ if SITE_URL.startswith("https://"):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# Request bodies: the public forms post a few kilobytes, the admin's largest form (a
+# letter with its demands) well under a megabyte. A bigger body, or more fields, is
+# refused with a 413 or 400 page (campaign.core.views.bad_request) before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Files up to a logo's cap (campaign.coalition.logos.MAX_BYTES) are read in memory; a
+# bigger one goes to a temporary file, which the logo form refuses. The proxy caps
+# the whole body (README, Running it in production).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -22,5 +22,6 @@ urlpatterns = [
     path("coalition/", include("campaign.coalition.urls")),
 ]
 
+handler400 = "campaign.core.views.bad_request"
 handler404 = "campaign.core.views.page_not_found"
 handler500 = "campaign.core.views.server_error"

@@ -3,24 +3,37 @@ dictionary that documents every column."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from campaign.articles import selectors
-from campaign.articles.forms import parse_library_query
+from campaign.articles.forms import LibraryQuery, parse_library_query
 from campaign.articles.models import Country, Document, DocumentDeployment
-from campaign.core.csv import csv_chunks
+from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.links import absolute_url
+from campaign.core.ratelimit import client_identity, hits, keyed_hash
 
 CHUNK = 2000
+# A whole-library export is many queries and megabytes of text for anyone who asks: it
+# is kept, compressed, until the library changes (the key names its version) or for
+# this long, whichever comes first; one too big to keep is streamed every time.
+EXPORT_CACHE_SECONDS = 10 * 60
+EXPORT_CACHE_MAX_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,7 @@ COLUMNS = [
 ]
 
 
-def _documents(request) -> Iterator[Document]:
-    query = parse_library_query(request.GET)
+def _documents(query: LibraryQuery) -> Iterator[Document]:
     documents = (
         selectors.library_results(query, windowed=selectors.ranks_window(query, selectors.result_count(query)))
         .select_related("publisher")
@@ -124,26 +136,88 @@ def _filename(extension: str) -> str:
     return f"evidence-library-{timezone.now():%Y%m%d-%H%M}.{extension}"
 
 
+def _within_limit(request) -> bool:
+    identity = keyed_hash(client_identity(request), "ratelimit-ip")
+    return hits([("library-export:ip", identity, settings.LIBRARY_EXPORT_RATE_PER_IP_PER_HOUR)])
+
+
+def _export_key(kind: str, query: LibraryQuery) -> str:
+    # The parsed query, not the raw string: junk parameters make no entries of their own.
+    params = urlencode(query.params())
+    digest = hashlib.sha256(f"{get_language()}:{params}".encode()).hexdigest()[:32]
+    return f"articles:export:{kind}:{selectors.library_version()}:{digest}"
+
+
+def _cached(key: str, generate: Callable[[], Iterator[str]]) -> Iterator[bytes]:
+    """The export kept under `key`, or generated, streamed and kept once it has been
+    sent whole (a download cut short keeps nothing)."""
+    kept = cache.get(key)
+    if kept is not None:
+        decompressor = zlib.decompressobj()
+        for start in range(0, len(kept), 64 * 1024):
+            yield decompressor.decompress(kept[start : start + 64 * 1024])
+        yield decompressor.flush()
+        return
+    compressor = zlib.compressobj(6)
+    parts: list[bytes] | None = []
+    size = 0
+    for chunk in generate():
+        data = chunk.encode()
+        yield data
+        if parts is not None:
+            parts.append(compressor.compress(data))
+            size += len(parts[-1])
+            if size > EXPORT_CACHE_MAX_BYTES:
+                parts = None
+    if parts is not None:
+        cache.set(key, b"".join([*parts, compressor.flush()]), EXPORT_CACHE_SECONDS)
+
+
+def _too_many(request, *, json: bool):
+    if json:
+        response = JsonResponse(
+            {"error": "rate_limited", "detail": "Too many exports from your connection; try again later."},
+            status=429,
+        )
+    else:
+        response = render(request, "articles/export_rate_limited.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
 @require_GET
 def export_csv(request):
+    if not _within_limit(request):
+        return _too_many(request, json=False)
+    query = parse_library_query(request.GET).replace(page=1)
     names = [column.name for column in COLUMNS]
-    rows = ([row[name] for name in names] for row in map(_row, _documents(request)))
-    # The byte-order mark makes spreadsheets read the file as UTF-8.
-    response = StreamingHttpResponse(csv_chunks(names, rows, prefix="\ufeff"), content_type="text/csv; charset=utf-8")
+
+    def generate() -> Iterator[str]:
+        rows = ([row[name] for name in names] for row in map(_row, _documents(query)))
+        # The byte-order mark makes spreadsheets read the file as UTF-8.
+        return csv_chunks(names, rows, prefix=EXCEL_BOM)
+
+    response = StreamingHttpResponse(
+        _cached(_export_key("csv", query), generate), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
 
 @require_GET
 def export_json(request):
-    def stream():
+    if not _within_limit(request):
+        return _too_many(request, json=True)
+    query = parse_library_query(request.GET).replace(page=1)
+
+    def generate() -> Iterator[str]:
         meta = {
             "generated_at": timezone.now().isoformat(),
             "data_dictionary": absolute_url(reverse("articles:data-dictionary")),
-            "query": request.GET.urlencode(),
+            "query": urlencode(query.params()),
         }
         yield '{"meta": ' + json.dumps(meta) + ', "results": ['
-        for index, document in enumerate(_documents(request)):
+        for index, document in enumerate(_documents(query)):
             row = _row(document)
             row["is_primary_source"] = document.is_primary_source
             row["countries"] = [country.code.code for country in document.countries.all()]
@@ -157,6 +231,8 @@ def export_json(request):
             yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False)
         yield "\n]}\n"
 
-    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
+    response = StreamingHttpResponse(
+        _cached(_export_key("json", query), generate), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
     return response

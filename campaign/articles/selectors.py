@@ -541,12 +541,19 @@ def _plain_terms(q: str) -> str:
     return " ".join(OPERATORS.sub(" ", q).split())
 
 
+# "Did you mean" runs for any search with few results. A name is rarely longer than
+# this, and a longer search is no misspelt name; difflib compares at most this many
+# names (a name list grows with the library: 20,000 took seconds).
+DID_YOU_MEAN_MAX_CHARS = 60
+DID_YOU_MEAN_CANDIDATES = 2000
+
+
 def did_you_mean(q: str, *, limit: int = 3, use_trigram: bool | None = None) -> list[str]:
     """Names of publishers, entities, deployments, topics and technologies spelled like
     the search: pg_trgm's word similarity where the server has it, otherwise difflib
-    over the same controlled name lists (a few thousand names at most)."""
+    over the names with a word that begins as the search does."""
     term = _plain_terms(q)
-    if len(term) < 3:
+    if not 3 <= len(term) <= DID_YOU_MEAN_MAX_CHARS:
         return []
     if use_trigram is None:
         use_trigram = trigram_available()
@@ -559,10 +566,22 @@ def did_you_mean(q: str, *, limit: int = 3, use_trigram: bool | None = None) -> 
                 [term, term, term, limit],
             )
             return [row[0] for row in cursor.fetchall()]
+    return _closest_names(term, did_you_mean_candidates(term), limit)
+
+
+def did_you_mean_candidates(term: str, *, limit: int = DID_YOU_MEAN_CANDIDATES) -> list[str]:
+    """The names difflib weighs for `term`: those with a word that begins with the
+    term's first letter (a misspelling rarely changes it), at most `limit`."""
+    first = next((char for char in term.lower() if char.isalnum()), "")
+    if not first:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(NAME_SQL + " LIMIT 20000")
-        names = [row[0] for row in cursor.fetchall()]
-    return _closest_names(term, names, limit)
+        cursor.execute(
+            f"SELECT name FROM ({NAME_SQL}) AS names "  # noqa: S608 - constant SQL, the letter is a parameter  # nosec B608
+            "WHERE lower(name) ~ %s ORDER BY name LIMIT %s",
+            [rf"\m{first}", limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _closest_names(term: str, names: list[str], limit: int) -> list[str]:

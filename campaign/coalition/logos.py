@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 4000 * 4000
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+OPEN_FORMATS = sorted(ALLOWED_FORMATS)
 SIZES = {"large": 256, "small": 64}
 
 
@@ -54,7 +55,9 @@ def process_logo(upload) -> ProcessedLogo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
+            # Only our formats' decoders ever see the bytes: Pillow would otherwise try
+            # every plugin it has, each a parser of attacker-supplied data.
+            with Image.open(io.BytesIO(data), formats=OPEN_FORMATS) as probe:
                 if probe.format not in ALLOWED_FORMATS:
                     raise not_an_image
                 if probe.width * probe.height > MAX_PIXELS:
@@ -62,7 +65,7 @@ def process_logo(upload) -> ProcessedLogo:
                         _("This image has too many pixels: at most 4000 by 4000, please."), code="too_many_pixels"
                     )
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=OPEN_FORMATS) as image:
                 image.seek(0)
                 image = ImageOps.exif_transpose(image).convert("RGBA")
     except ValidationError:

@@ -26,6 +26,11 @@ NAME_SIMILARITY = 0.82
 CHART_BAR = 40
 CHART_HEIGHT = 120
 STOP_WORDS = {"the", "for", "of", "and", "a", "an", "de", "la", "le", "el", "du", "des", "e", "et", "y"}
+# The queue page shows the oldest waiting applications, this many, each compared with at
+# most REVIEW_COMPARE_LIMIT organisations: a flood of applications cannot make the page
+# compare every application with every organisation.
+REVIEW_QUEUE_LIMIT = 50
+REVIEW_COMPARE_LIMIT = 5000
 
 
 # --- Review signals ---------------------------------------------------------------------
@@ -67,24 +72,48 @@ def _domains_match(email_domain: str, website_domain: str) -> bool:
     )
 
 
-def review_signals(application: Application) -> ReviewSignals:
+@dataclass(frozen=True)
+class KnownOrganisation:
+    organisation: Organisation
+    name: str
+    short: str
+
+
+def known_organisations(*, limit: int = REVIEW_COMPARE_LIMIT) -> list[KnownOrganisation]:
+    """What an application is compared with, newest first, at most `limit`: every
+    organisation that confirmed its address and was not declined. Unconfirmed
+    applications, where spam stays, are left out."""
+    rows = (
+        Organisation.objects.known()
+        .exclude(status=Organisation.Status.APPLIED)
+        .only("name", "short_name", "domain", "slug", "status", "country")
+        .order_by("-pk")[:limit]
+    )
+    return [
+        KnownOrganisation(organisation=row, name=_normalised_name(row.name), short=_normalised_name(row.short_name))
+        for row in rows
+    ]
+
+
+def review_signals(application: Application, *, known: list[KnownOrganisation] | None = None) -> ReviewSignals:
     organisation = application.organisation
     email_domain = application.contact.email.rpartition("@")[2].lower().rstrip(".")
     name = _normalised_name(organisation.name)
     short = _normalised_name(organisation.short_name)
+    # difflib keeps what it learnt of its second sequence: the application's name.
+    matcher = SequenceMatcher(None, b=name)
     duplicates = []
-    others = Organisation.objects.known().exclude(pk=organisation.pk).only("name", "short_name", "domain", "slug",
-                                                                           "status", "country")  # fmt: skip
-    for other in others:
-        same_domain = bool(organisation.domain) and other.domain == organisation.domain
-        other_name = _normalised_name(other.name)
-        similar = bool(name and other_name) and (
-            SequenceMatcher(None, name, other_name).ratio() >= NAME_SIMILARITY
-            or (len(name) >= 6 and (name in other_name or other_name in name))
-            or (bool(short) and short == _normalised_name(other.short_name))
+    for other in known_organisations() if known is None else known:
+        if other.organisation.pk == organisation.pk:
+            continue
+        same_domain = bool(organisation.domain) and other.organisation.domain == organisation.domain
+        similar = bool(name and other.name) and (
+            _similar(matcher, other.name)
+            or (len(name) >= 6 and (name in other.name or other.name in name))
+            or (bool(short) and short == other.short)
         )
         if same_domain or similar:
-            duplicates.append(Duplicate(organisation=other, same_domain=same_domain, similar_name=similar))
+            duplicates.append(Duplicate(organisation=other.organisation, same_domain=same_domain, similar_name=similar))
     return ReviewSignals(
         email_domain=email_domain,
         website_domain=organisation.domain,
@@ -92,6 +121,24 @@ def review_signals(application: Application) -> ReviewSignals:
         is_webmail=email_domain in WEBMAIL_DOMAINS,
         duplicates=duplicates,
     )
+
+
+def _similar(matcher: SequenceMatcher, other_name: str) -> bool:
+    # The cheap upper bounds first, as difflib.get_close_matches does: most names fail them.
+    matcher.set_seq1(other_name)
+    return (
+        matcher.real_quick_ratio() >= NAME_SIMILARITY
+        and matcher.quick_ratio() >= NAME_SIMILARITY
+        and matcher.ratio() >= NAME_SIMILARITY
+    )
+
+
+def review_rows(*, limit: int = REVIEW_QUEUE_LIMIT) -> list[tuple[Application, ReviewSignals]]:
+    """The oldest `limit` waiting applications with their signals, all compared with
+    one read of the known organisations."""
+    applications = list(review_queue()[:limit])
+    known = known_organisations() if applications else []
+    return [(application, review_signals(application, known=known)) for application in applications]
 
 
 def review_queue() -> QuerySet[Application]:

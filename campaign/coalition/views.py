@@ -179,8 +179,7 @@ def _organiser(request) -> None:
 @login_required
 def review_queue(request):
     _organiser(request)
-    queue = list(selectors.review_queue())
-    rows = [(application, selectors.review_signals(application)) for application in queue]
+    rows = selectors.review_rows()
     members = Organisation.objects.filter(
         status__in=[Organisation.Status.APPROVED, Organisation.Status.SUSPENDED]
     ).prefetch_related("contacts")

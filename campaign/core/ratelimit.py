@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import ipaddress
 import time
 
 from django.conf import settings
@@ -29,6 +30,30 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < proxies:
         return remote
     return forwarded[-proxies]
+
+
+# One household or phone is given a whole /64 of IPv6 addresses: keyed by address, a
+# client could pick a fresh one for every request. allauth keys its limits the same way.
+IPV6_PREFIX = 64
+
+
+def rate_limit_identity(ip: str) -> str:
+    """What a rate limit counts an address as: an IPv4 address whole, an IPv6 address by
+    its /64, an IPv4-mapped IPv6 address as the IPv4 address it carries."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
+    return str(address)
+
+
+def client_identity(request: HttpRequest) -> str:
+    """The client as rate limits count it (see rate_limit_identity)."""
+    return rate_limit_identity(client_ip(request))
 
 
 def keyed_hash(value: str, purpose: str) -> str:
@@ -90,7 +115,7 @@ def request_limits(
     """What one submission of a public form counts against: its client and its address.
     Both are counted, so neither can be probed."""
     return [
-        (f"{scope}:ip", keyed_hash(client_ip(request), "ratelimit-ip"), per_ip),
+        (f"{scope}:ip", keyed_hash(client_identity(request), "ratelimit-ip"), per_ip),
         (f"{scope}:address", keyed_hash(normalise_email(email), "ratelimit-address"), per_address),
     ]
 

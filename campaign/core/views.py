@@ -2,6 +2,7 @@ import sys
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,6 +72,18 @@ def privacy_facts() -> dict:
 
 def privacy(request):
     return render(request, "core/privacy.html", privacy_facts())
+
+
+def bad_request(request, exception):
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is "too large" (413), said plainly, so a
+    # visitor who pasted a book into a form knows what to change.
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if request.path.startswith("/api/"):
+        error = "too_large" if too_large else "bad_request"
+        detail = "The request body is too large." if too_large else "The request could not be read."
+        return JsonResponse({"error": error, "detail": detail}, status=status)
+    return render(request, "400.html", {"too_large": too_large}, status=status)
 
 
 def page_not_found(request, exception):

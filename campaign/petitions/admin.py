@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaign.core.csv import csv_chunks
+from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.pagecache import public_pages_changed
 from campaign.petitions import services
 from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport
@@ -102,7 +102,13 @@ class PetitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("export"))
     def export_link(self, petition: Petition) -> str:
         url = reverse("admin:petitions_petition_export", args=[petition.pk])
-        return format_html('<a href="{}">{}</a>', url, _("CSV of confirmed signatures"))
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?for=excel">{}</a>',
+            url,
+            _("CSV of confirmed signatures"),
+            url,
+            _("for Excel"),
+        )
 
     def export_view(self, request, petition_id: int):
         """A streamed CSV of one letter's counted signatures: flat memory at any size,
@@ -120,8 +126,14 @@ class PetitionAdmin(admin.ModelAdmin):
             .iterator(chunk_size=5000)
         )
         header = [str(label) for _name, label in EXPORT_COLUMNS]
-        filename = f"{petition.slug}-signatures-{timezone.now():%Y%m%d-%H%M}.csv"
-        response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
+        # Excel reads a CSV as UTF-8 only after a byte-order mark, which other tools keep
+        # as part of the first column's name: so the mark only in the copy for Excel.
+        for_excel = request.GET.get("for") == "excel"
+        suffix = "-excel" if for_excel else ""
+        filename = f"{petition.slug}-signatures-{timezone.now():%Y%m%d-%H%M}{suffix}.csv"
+        response = StreamingHttpResponse(
+            csv_chunks(header, rows, prefix=EXCEL_BOM if for_excel else ""), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response

@@ -12,6 +12,9 @@ from campaign.petitions.services import count_cache_key, wall_cache_key
 COUNT_CACHE_SECONDS = 30
 COUNTRY_CACHE_SECONDS = 60
 WALL_PAGE_SIZE = 50
+# The wall shows the newest 10,000 signatories: beyond that, an OFFSET would cost
+# PostgreSQL a walk through every row before it, on a page no cache keeps.
+WALL_MAX_PAGE = 200
 WALL_CACHE_SECONDS = 15
 
 
@@ -105,4 +108,4 @@ def _wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
         .order_by("-confirmed_at", "-id")
         .only("name", "country", "city", "affiliation", "confirmed_at", "is_demo")[offset : offset + WALL_PAGE_SIZE + 1]
     )
-    return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE
+    return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE and page < WALL_MAX_PAGE

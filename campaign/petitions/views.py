@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -66,10 +67,16 @@ def petition_list(request):
 
 
 def _wall_page_number(request) -> int:
+    """The page of signatories asked for: 1 for anything that is not a page number, and
+    a 404 past the last page we show, so no one can make PostgreSQL walk a deep OFFSET
+    (nor pass it a number past bigint)."""
     try:
-        return max(1, int(request.GET.get("wall", "1")))
+        page = max(1, int(request.GET.get("wall", "1")))
     except ValueError:
         return 1
+    if page > selectors.WALL_MAX_PAGE:
+        raise Http404
+    return page
 
 
 def _detail_context(request, petition: Petition, form: SignatureForm, *, signature_count: int | None = None) -> dict:

@@ -1,6 +1,6 @@
 from django import template
 
-from campaign.core.text import render_markdown
+from campaign.core.text import meta_description, render_markdown
 
 register = template.Library()
 
@@ -8,6 +8,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str):
     return render_markdown(text)
+
+
+@register.filter(name="meta_description")
+def meta_description_filter(text: str, kind: str = "") -> str:
+    """`{{ text|meta_description }}`, or `|meta_description:"markdown"` for Markdown."""
+    return meta_description(text, is_markdown=kind == "markdown")
 
 
 @register.filter
