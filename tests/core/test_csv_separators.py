@@ -1,6 +1,5 @@
 """Cells stay cells, and formulas stay text, whatever separator a spreadsheet splits on."""
 
-
 import pytest
 
 from campaign.core.csv import csv_chunks, formula_safe
