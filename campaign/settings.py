@@ -274,6 +274,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # their counters in the default cache, which every web worker shares (see Cache above).
 # Wrong MFA codes count as failed logins too.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Exporting signatures and changing an authenticator ask for the password or a code
+# again once this many seconds have passed since the last time it was given.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 # MFA (TOTP with recovery codes) is required for roles that see personal data or admit
