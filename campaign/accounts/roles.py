@@ -10,7 +10,8 @@ EDITOR = "editor"
 REPRESENTATIVE = "representative"
 
 ROLES: dict[str, list[str]] = {
-    # Reviews applications, manages letters and organisations, exports signatures.
+    # Reviews applications, manages letters and organisations, views, invalidates and
+    # exports signatures, resends failed mails: all of it without being a superuser.
     ORGANISER: [
         "coalition.review_application",
         "coalition.view_organisation",
@@ -31,7 +32,10 @@ ROLES: dict[str, list[str]] = {
         "petitions.change_signature",
         "petitions.export_signatures",
         "petitions.view_signatureexport",
+        "petitions.view_petitionversion",
         "core.view_outboxmessage",
+        # The "try again" action on failed mails; every field of a mail is read-only.
+        "core.change_outboxmessage",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
     # citations, figures and status entries (a document is withdrawn, never deleted, so its
