@@ -226,7 +226,8 @@ def totp_code(secret: str, period: int = 30, digits: int = 6) -> str:
 
 async def scenario_export(args) -> dict:
     """Log in as the organiser through allauth (password, then the authenticator
-    code), then download the letter's CSV, counting bytes and lines as they stream."""
+    code, then the password again as an export asks), then download the letter's CSV,
+    counting bytes and lines as they stream."""
     client = Client(args.url, timeout=300)
     tokens = _tokens((await client.request("GET", "/accounts/login/"))[1])
     status, _ = await client.request(
@@ -239,6 +240,12 @@ async def scenario_export(args) -> dict:
     status, _ = await client.request("POST", step, {**tokens, "code": totp_code(args.totp)})
     if status != 302:
         raise SystemExit(f"organiser second factor failed ({status})")
+    # An export asks for the password again (allauth's re-authentication).
+    step = "/accounts/reauthenticate/"
+    tokens = _tokens((await client.request("GET", step))[1])
+    status, _ = await client.request("POST", step, {**tokens, "password": args.password})
+    if status != 302:
+        raise SystemExit(f"organiser re-authentication failed ({status})")
     counted = {"bytes": 0, "lines": 0}
 
     def sink(chunk: bytes) -> None:

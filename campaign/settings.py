@@ -296,6 +296,12 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # allauth reads X-Forwarded-For only with a proxy count of its own: without it, behind the
 # proxy every visitor is the proxy, and one person's failed logins lock every organiser out.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Exporting signatures and changing an authenticator ask for the password or a code
+# again once this many seconds have passed since the last time it was given.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A password change keeps the session it was made in; Django's session hash logs out
+# every other session of the account (tests/accounts/test_sessions.py).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 # MFA (TOTP with recovery codes) is required for roles that see personal data or admit
@@ -311,6 +317,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Security ------------------------------------------------------------------------
 
+# Staff and representatives log in for a working day, not Django's two weeks: a session
+# left open on a shared or lost machine ends the same evening.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

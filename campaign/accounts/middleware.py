@@ -9,9 +9,9 @@ from campaign.accounts.roles import needs_mfa
 
 
 class RequireMFAMiddleware:
-    """Anyone who can see signatory data or admit members sets up two-factor
-    authentication before doing anything else: every page but the setup itself and
-    logging out sends them to the TOTP setup."""
+    """Every staff user, superuser and role member (organiser, editor, representative)
+    sets up two-factor authentication before doing anything else: every page but the
+    setup itself and logging out sends them to the TOTP setup."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,8 +22,8 @@ class RequireMFAMiddleware:
             messages.info(
                 request,
                 _(
-                    "Your role gives you access to personal data, so your account needs two-factor "
-                    "authentication. Please set up an authenticator app now."
+                    "Your account can change what the site publishes or see personal data, so it needs "
+                    "two-factor authentication. Please set up an authenticator app now."
                 ),
             )
             return redirect("mfa_activate_totp")

@@ -10,7 +10,8 @@ EDITOR = "editor"
 REPRESENTATIVE = "representative"
 
 ROLES: dict[str, list[str]] = {
-    # Reviews applications, manages letters and organisations, exports signatures.
+    # Reviews applications, manages letters and organisations, views, invalidates and
+    # exports signatures, resends failed mails: all of it without being a superuser.
     ORGANISER: [
         "coalition.review_application",
         "coalition.view_organisation",
@@ -31,7 +32,10 @@ ROLES: dict[str, list[str]] = {
         "petitions.change_signature",
         "petitions.export_signatures",
         "petitions.view_signatureexport",
+        "petitions.view_petitionversion",
         "core.view_outboxmessage",
+        # The "try again" action on failed mails; every field of a mail is read-only.
+        "core.change_outboxmessage",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
     # citations, figures and status entries (a document is withdrawn, never deleted, so its
@@ -68,7 +72,7 @@ ROLES: dict[str, list[str]] = {
     ],
 }
 
-# Whoever holds any of these sees personal data or admits members: they need MFA.
+# Whoever holds any of these sees personal data or admits members, whatever their role.
 SENSITIVE_PERMISSIONS = (
     "petitions.view_signature",
     "petitions.export_signatures",
@@ -91,6 +95,13 @@ def roles_sync(**_kwargs) -> None:
 
 
 def needs_mfa(user) -> bool:
+    """Every account that can change what the site publishes or see personal data uses
+    two-factor authentication: staff (editors too), superusers, any role's members.
+    A stolen password alone would let someone speak for the campaign or a member."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.groups.filter(name__in=ROLES).exists():
+        return True
+    return any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)

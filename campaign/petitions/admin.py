@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -90,10 +91,13 @@ class PetitionAdmin(admin.ModelAdmin):
         public_pages_changed()
 
     def get_urls(self):
+        # An export carries every signer's address: whoever asks must have given their
+        # password or a code in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds, so an
+        # unattended or stolen session cannot take the list away.
         return [
             path(
                 "<int:petition_id>/export.csv",
-                self.admin_site.admin_view(self.export_view),
+                self.admin_site.admin_view(reauthentication_required(self.export_view)),
                 name="petitions_petition_export",
             ),
             *super().get_urls(),

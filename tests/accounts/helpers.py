@@ -16,3 +16,11 @@ def enrol_totp(user) -> str:
 
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def reauthenticate(client, password: str) -> None:
+    """Give the password again, as allauth asks before an export of signatures."""
+    from django.urls import reverse
+
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "re-authentication refused"

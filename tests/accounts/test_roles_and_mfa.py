@@ -33,8 +33,25 @@ def test_roles_sync_removes_a_permission_granted_by_hand():
 def test_who_needs_mfa():
     assert needs_mfa(make_user("o@example.org", role=ORGANISER))
     assert needs_mfa(make_user("s@example.org", is_superuser=True))
-    assert not needs_mfa(make_user("r@example.org", role=REPRESENTATIVE))
-    assert not needs_mfa(make_user("e@example.org", role=EDITOR))
+    assert needs_mfa(make_user("r@example.org", role=REPRESENTATIVE))
+    assert needs_mfa(make_user("e@example.org", role=EDITOR))
+    assert needs_mfa(make_user("staff@example.org", is_staff=True))
+    assert not needs_mfa(make_user("nobody@example.org"))
+
+
+@pytest.mark.parametrize(
+    ("role", "is_staff", "page"),
+    [(EDITOR, True, "admin:index"), (REPRESENTATIVE, False, "coalition:manage")],
+    ids=["editor", "representative"],
+)
+def test_role_member_without_totp_is_walked_to_setup(client, role, is_staff, page):
+    client.force_login(make_user("member@example.org", role=role, is_staff=is_staff))
+    for url in [reverse(page), reverse("home")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302  # allauth asks for the password first
+    assert client.get(reverse("account_reauthenticate")).status_code == 200
 
 
 def test_organiser_without_totp_is_walked_to_setup_from_any_page(client):
@@ -75,10 +92,12 @@ def test_organiser_with_totp_must_give_a_code_to_log_in(client):
     assert client.get(reverse("coalition:review")).status_code == 200
 
 
-def test_representative_needs_no_totp(client):
-    make_user("r@example.org", role=REPRESENTATIVE)
-    client.post(reverse("account_login"), {"login": "r@example.org", "password": PASSWORD})
-    assert not Authenticator.objects.exists()
+def test_representative_with_totp_must_give_a_code_to_log_in(client):
+    user = make_user("r@example.org", role=REPRESENTATIVE, totp=True)
+    response = client.post(reverse("account_login"), {"login": "r@example.org", "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
     assert client.get(reverse("home")).status_code == 200
 
 
@@ -96,7 +115,7 @@ def test_admin_password_form_cannot_sidestep_mfa(client):
 
 
 def test_admin_login_for_non_staff_is_refused(client):
-    client.force_login(make_user("r@example.org", role=REPRESENTATIVE))
+    client.force_login(make_user("r@example.org", role=REPRESENTATIVE, totp=True))
     assert client.get(reverse("admin:login")).status_code == 403
 
 
@@ -161,7 +180,8 @@ def test_representative_lands_on_their_organisation_after_login(client):
 
     organisation = OrganisationFactory()
     user = representative_of(organisation)
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("coalition:profile", args=[organisation.slug])
 
 

@@ -15,6 +15,7 @@ from campaign.articles.models import (
     KeyFigure,
     Win,
 )
+from tests.accounts.helpers import enrol_totp
 from tests.articles.factories import DocumentFactory, PublisherFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,7 @@ def editor(django_user_model):
     roles_sync()
     user = django_user_model.objects.create_user(email="editor@example.org", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITOR))
+    enrol_totp(user)  # every staff user uses two-factor authentication
     return user
 
 
@@ -123,7 +125,7 @@ def test_the_editor_role_may_edit_the_library_but_not_delete_documents_nor_see_s
     assert editor.has_perm("articles.add_document") and editor.has_perm("articles.change_deployment")
     assert editor.has_perm("articles.add_demandcitation")
     assert not editor.has_perm("articles.delete_document")
-    assert not needs_mfa(editor)
+    assert needs_mfa(editor)
 
 
 def test_an_editor_cannot_delete_a_document_in_the_admin(admin_client):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from campaign.articles import services
 from campaign.articles.models import DemandCitation, Document
+from tests.accounts.helpers import enrol_totp
 from tests.articles.factories import (
     CountryFactory,
     DeploymentFactory,
@@ -98,6 +99,7 @@ def test_draft_is_hidden_from_readers_and_previewed_for_editors(client, django_u
     assert client.get(document.get_absolute_url()).status_code == 404
     editor = django_user_model.objects.create_user(email="editor@example.org", password="x", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="change_document"))
+    enrol_totp(editor)
     client.force_login(editor)
     response = client.get(document.get_absolute_url())
     assert response.status_code == 200

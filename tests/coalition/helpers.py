@@ -53,7 +53,8 @@ def organiser(email: str = "organiser@example.org", **extra) -> User:
 def representative_of(organisation, email: str | None = None) -> User:
     from campaign.coalition.models import Contact
 
-    user = make_user(email or f"rep-{organisation.slug}@example.org", role=REPRESENTATIVE)
+    # Representatives use two-factor authentication, as every role does.
+    user = make_user(email or f"rep-{organisation.slug}@example.org", role=REPRESENTATIVE, totp=True)
     Contact.objects.create(
         organisation=organisation, name="Rep", role="Officer", email=user.email, verified_at=user.date_joined, user=user
     )

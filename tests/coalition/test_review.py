@@ -8,7 +8,7 @@ from django.urls import reverse
 from campaign.coalition import services
 from campaign.coalition.models import Decision, Organisation
 from tests.coalition.factories import ApplicationFactory, ContactFactory, OrganisationFactory
-from tests.coalition.helpers import organiser
+from tests.coalition.helpers import enrol_totp, organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,10 @@ def test_invitation_creates_account_logs_in_and_opens_the_profile(client):
         url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"}
     )
     assert response["Location"] == reverse("coalition:profile", args=[contact.organisation.slug])
+    # Like every role, a representative sets up two-factor authentication first.
+    assert client.get(response["Location"])["Location"] == reverse("mfa_activate_totp")
+    contact.refresh_from_db()
+    enrol_totp(contact.user)
     assert client.get(response["Location"]).status_code == 200
     assert client.get(url).status_code == 400
 

@@ -20,7 +20,7 @@ from campaign.core.csv import FORMULA_PREFIXES
 from campaign.core.models import OutboxMessage
 from campaign.petitions import services
 from campaign.petitions.models import Signature
-from tests.accounts.helpers import enrol_totp
+from tests.accounts.helpers import enrol_totp, reauthenticate
 from tests.factories import ConfirmedSignatureFactory, PetitionFactory
 from tests.petitions.helpers import old_stamp, sign_data
 from tests.petitions.test_sign_properties import field, form_data
@@ -109,9 +109,12 @@ cell_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklis
 
 
 @pytest.fixture
-def exporter(admin_client, admin_user):
-    """An organiser with the export permission, who has set up two-factor login."""
+def exporter(admin_client, admin_user, settings):
+    """An organiser with the export permission, who has set up two-factor login and
+    given the password again, as an export asks (valid for the whole property run)."""
     enrol_totp(admin_user)
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 3600
+    reauthenticate(admin_client, "password")
     return admin_client
 
 

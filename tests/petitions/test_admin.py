@@ -10,7 +10,7 @@ from django.urls import reverse
 from campaign.accounts.models import User
 from campaign.petitions import services
 from campaign.petitions.models import Petition, Signature, SignatureExport
-from tests.accounts.helpers import enrol_totp
+from tests.accounts.helpers import enrol_totp, reauthenticate
 from tests.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def confirmed(petition, **values):
 
 
 def export(client, petition):
+    reauthenticate(client, "pw")  # an export asks for the password again
     response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
     return response, list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
@@ -60,6 +61,7 @@ def test_export_streams_counted_signatures_with_formula_safe_cells(client):
 def test_export_refused_without_permission(client):
     petition = PetitionFactory()
     client.force_login(staff("view_petition"))
+    reauthenticate(client, "pw")
     response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]))
     assert response.status_code == 403
     assert not SignatureExport.objects.exists()
