@@ -19,6 +19,7 @@ ROLES: dict[str, list[str]] = {
         "coalition.view_application",
         "coalition.view_contact",
         "coalition.view_decision",
+        "coalition.view_organisationchange",
         "coalition.view_endorsement",
         "coalition.change_endorsement",
         "petitions.view_petition",

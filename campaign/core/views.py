@@ -66,7 +66,7 @@ def privacy_facts() -> dict:
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "csrf_days": settings.CSRF_COOKIE_AGE // 86400,
         "session_cookie": settings.SESSION_COOKIE_NAME,
-        "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
     }
 
 

@@ -96,6 +96,8 @@ def test_notice_states_the_session_cookie_an_organiser_gets(client, settings):
     assert response.status_code == 302
     assert settings.SESSION_COOKIE_NAME in response.cookies
     assert f"<code>{settings.SESSION_COOKIE_NAME}</code>" in notice(client)
+    lifetime = round(visitor.session.get_expiry_age() / 3600)
+    assert f"for at most {lifetime} hours" in notice(client)
 
 
 def test_notice_names_the_data_controller(client, settings):
