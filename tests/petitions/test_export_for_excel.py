@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from tests.accounts.helpers import reauthenticate
 from tests.factories import PetitionFactory
 from tests.petitions.test_admin import confirmed, staff
 
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def download(client, petition, **query) -> bytes:
+    reauthenticate(client, "pw")  # an export asks for the password again
     response = client.get(reverse("admin:petitions_petition_export", args=[petition.pk]), query)
     assert response.status_code == 200
     return response, b"".join(response.streaming_content)
