@@ -1,11 +1,13 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.http import QueryDict
 
 from campaign.articles import search
 from campaign.articles.forms import parse_library_query
 from campaign.articles.models import Document
+from campaign.articles.search.version import cache_key
 from tests.articles.factories import CountryFactory, DocumentFactory, PublisherFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +120,9 @@ def test_cached_facet_counts_follow_changes_to_the_library(library):
     DocumentFactory(slug="e", countries=[CountryFactory(code="GB")])
     assert counts(search.library_facets(q("")), "country") == {"GB": 3, "US": 2}
     assert search.result_count(q("country=GB")) == 3
+
+
+def test_library_facet_counts_ignore_entries_cached_under_the_old_name(library):
+    # What a server running the code before the search package moved would have cached.
+    cache.set(cache_key("facet-counts", q("")), "a FacetCounts pickled from a module gone", 600)
+    assert counts(search.library_facets(q("")), "country") == {"GB": 2, "US": 2}
