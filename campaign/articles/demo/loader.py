@@ -114,8 +114,8 @@ def load_evidence(*, petition=None) -> dict[str, int]:
             defaults={
                 "value": Decimal(value),
                 "value_display": shown,
-                "as_of": as_of_date,
-                "as_of_precision": as_of_precision,
+                "date": as_of_date,
+                "precision": as_of_precision,
                 "position": position,
                 "deployment": deployments.get(deployment_slug),
             },
