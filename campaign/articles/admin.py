@@ -74,7 +74,7 @@ class DocumentDeploymentInline(admin.TabularInline):
 class KeyFigureInline(admin.TabularInline):
     model = KeyFigure
     extra = 0
-    fields = ["position", "value", "value_display", "counts", "as_of", "as_of_precision", "deployment"]
+    fields = ["position", "value", "value_display", "counts", "date", "precision", "deployment"]
     autocomplete_fields = ["deployment"]
 
 
@@ -189,6 +189,7 @@ class DocumentAdmin(admin.ModelAdmin):
 class DeploymentEventInline(admin.TabularInline):
     model = DeploymentEvent
     extra = 1
+    fields = ["status", "date", "precision", "note", "document"]
     autocomplete_fields = ["document"]
 
 
@@ -213,6 +214,7 @@ class DeploymentAdmin(ReindexMixin, admin.ModelAdmin):
 @admin.register(Win)
 class WinAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "date", "place", "country"]
+    fields = ["title", "slug", "kind", "date", "precision", "place", "country", "summary", "deployment", "documents"]
     list_filter = ["kind", "country"]
     search_fields = ["title", "place"]
     prepopulated_fields = {"slug": ["title"]}
@@ -221,7 +223,7 @@ class WinAdmin(admin.ModelAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(admin.ModelAdmin):
-    list_display = ["value_display", "counts", "as_of", "document"]
+    list_display = ["value_display", "counts", "date", "document"]
     search_fields = ["counts", "value_display"]
     autocomplete_fields = ["document", "deployment"]
 

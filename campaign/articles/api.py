@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from campaign.articles import selectors
+from campaign.articles import search, selectors
 from campaign.articles.forms import parse_library_query
 from campaign.articles.models import Deployment, Document, DocumentDeployment
 from campaign.core.links import absolute_url
@@ -51,9 +51,9 @@ def document_list(request):
     query = parse_library_query(request.GET)
     if query.errors:
         return _error("invalid_query", query.errors, 400)
-    total = selectors.result_count(query)
-    windowed = selectors.ranks_window(query, total)
-    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
+    total = search.result_count(query)
+    windowed = search.ranks_window(query, total)
+    results = search.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
     paginator = Paginator(results, selectors.PAGE_SIZE)
     paginator.count = total  # the results above stop at this page
     if query.page > max(1, paginator.num_pages):

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from campaign.articles import selectors
+from campaign.articles import search
 from campaign.articles.forms import LibraryQuery, parse_library_query
 from campaign.articles.models import Country, Document, DocumentDeployment
 from campaign.core.csv import EXCEL_BOM, csv_chunks
@@ -90,7 +90,7 @@ COLUMNS = [
 
 def _documents(query: LibraryQuery) -> Iterator[Document]:
     documents = (
-        selectors.library_results(query, windowed=selectors.ranks_window(query, selectors.result_count(query)))
+        search.library_results(query, windowed=search.ranks_window(query, search.result_count(query)))
         .select_related("publisher")
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.order_by("code")),
@@ -145,7 +145,7 @@ def _export_key(kind: str, query: LibraryQuery) -> str:
     # The parsed query, not the raw string: junk parameters make no entries of their own.
     params = urlencode(query.params())
     digest = hashlib.sha256(f"{get_language()}:{params}".encode()).hexdigest()[:32]
-    return f"articles:export:{kind}:{selectors.library_version()}:{digest}"
+    return f"articles:export:{kind}:{search.library_version()}:{digest}"
 
 
 def _cached(key: str, generate: Callable[[], Iterator[str]]) -> Iterator[bytes]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from campaign.articles import selectors
+from campaign.articles import search
 from campaign.articles.forms import FACET_PARAMETERS, LibraryQuery, Sort, parse_library_query
 from campaign.core.links import absolute_url
 from campaign.core.text import render_markdown
@@ -51,7 +51,7 @@ class LibraryRssFeed(Feed):
         return str(_("Documents on biometric surveillance, newest additions first."))
 
     def items(self, query: LibraryQuery):
-        return selectors.library_results(query, limit=FEED_SIZE)[:FEED_SIZE]
+        return search.library_results(query, limit=FEED_SIZE)[:FEED_SIZE]
 
     def item_title(self, document) -> str:
         return document.title

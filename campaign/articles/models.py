@@ -55,6 +55,22 @@ def partial_date_constraint(date_field: str, precision_field: str, name: str) ->
     )
 
 
+class PartialDateModel(models.Model):
+    """A date known to the day, the month or the year, shown no more precisely than that.
+    A subclass may redeclare either field (a figure's date may be unknown)."""
+
+    date = models.DateField(_("date"))
+    precision = models.CharField(_("date known to the"), max_length=8, choices=DatePrecision.choices)
+
+    class Meta:
+        abstract = True
+        constraints = [partial_date_constraint("date", "precision", "%(class)s_date_matches_precision")]
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.precision)
+
+
 # --- Controlled lists ------------------------------------------------------------------
 
 
@@ -208,6 +224,8 @@ class Document(TimeStampedModel):
         Publisher, on_delete=models.PROTECT, related_name="documents", verbose_name=_("publisher")
     )
     authors = models.CharField(_("authors"), max_length=300, blank=True, help_text=_("Separate names with ';'."))
+    # Not a PartialDateModel: the library sorts and filters on this date by this name, in
+    # the search entries, the facet bitmaps' SQL, the API and the CSV.
     published_on = models.DateField(_("published"), null=True, blank=True, help_text=_("Leave empty if undated."))
     published_precision = models.CharField(
         _("date known to the"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -427,33 +445,27 @@ class Deployment(TimeStampedModel):
         return reverse("articles:deployment", kwargs={"slug": self.slug})
 
 
-class DeploymentEvent(models.Model):
+class DeploymentEvent(PartialDateModel):
     """One dated entry in a deployment's status history, backed by a document."""
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=16, choices=DeploymentStatus.choices)
-    date = models.DateField(_("date"))
-    precision = models.CharField(_("date known to the"), max_length=8, choices=DatePrecision.choices)
     note = models.CharField(_("what happened"), max_length=300)
     document = models.ForeignKey(
         Document, on_delete=models.PROTECT, related_name="deployment_events", verbose_name=_("source")
     )
 
-    class Meta:
+    class Meta(PartialDateModel.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
         ordering = ["date", "pk"]
         constraints = [
+            *PartialDateModel.Meta.constraints,
             models.UniqueConstraint(fields=["deployment", "status", "date", "document"], name="event_unique"),
-            partial_date_constraint("date", "precision", "event_date_matches_precision"),
         ]
 
     def __str__(self) -> str:
         return f"{self.deployment}: {self.get_status_display()} ({self.date_display})"
-
-    @property
-    def date_display(self) -> str:
-        return format_partial_date(self.date, self.precision)
 
 
 class DocumentDeployment(models.Model):
@@ -479,38 +491,34 @@ class DocumentDeployment(models.Model):
 # --- Figures and wins -------------------------------------------------------------------
 
 
-class KeyFigure(models.Model):
+class KeyFigure(PartialDateModel):
     """A number the campaign quotes, what it counts, as of when, and where it comes from."""
 
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
     value_display = models.CharField(_("as written"), max_length=60, help_text=_("e.g. “22 of 43”, “£469 million”."))
     counts = models.CharField(_("what it counts"), max_length=300)
-    as_of = models.DateField(_("as of"), null=True, blank=True)
-    as_of_precision = models.CharField(
+    date = models.DateField(_("as of"), null=True, blank=True)
+    precision = models.CharField(
         _("date known to the"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source"))
     deployment = models.ForeignKey(Deployment, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    class Meta:
+    class Meta(PartialDateModel.Meta):
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
         ordering = ["position", "pk"]
         constraints = [
+            *PartialDateModel.Meta.constraints,
             models.UniqueConstraint(fields=["document", "counts"], name="figure_unique_per_document"),
-            partial_date_constraint("as_of", "as_of_precision", "figure_date_matches_precision"),
         ]
 
     def __str__(self) -> str:
         return f"{self.value_display} {self.counts}"
 
-    @property
-    def as_of_display(self) -> str:
-        return format_partial_date(self.as_of, self.as_of_precision)
 
-
-class Win(models.Model):
+class Win(PartialDateModel):
     class Kind(models.TextChoices):
         BAN = "ban", _("ban")
         MORATORIUM = "moratorium", _("moratorium")
@@ -521,26 +529,19 @@ class Win(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    date = models.DateField(_("date"))
-    precision = models.CharField(_("date known to the"), max_length=8, choices=DatePrecision.choices)
     place = models.CharField(_("place"), max_length=200, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="wins", verbose_name=_("country"))
     summary = models.TextField(_("summary"), help_text=_("Markdown. Raw HTML is removed."))
     deployment = models.ForeignKey(Deployment, on_delete=models.SET_NULL, null=True, blank=True, related_name="wins")
     documents = models.ManyToManyField(Document, related_name="wins", verbose_name=_("sources"))
 
-    class Meta:
+    class Meta(PartialDateModel.Meta):
         verbose_name = _("win")
         verbose_name_plural = _("wins")
         ordering = ["-date", "title"]
-        constraints = [partial_date_constraint("date", "precision", "win_date_matches_precision")]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def date_display(self) -> str:
-        return format_partial_date(self.date, self.precision)
 
 
 # --- Letters cite evidence ----------------------------------------------------------------

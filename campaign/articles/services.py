@@ -95,7 +95,7 @@ def _library_changed() -> None:
     """Cached counts are keyed on the library's version: a new version retires them all.
     Bumped now (within this transaction for the database cache) and again after commit,
     so a reader who counted the old data in between cannot leave stale counts behind."""
-    from campaign.articles.selectors import library_version_bump
+    from campaign.articles.search import library_version_bump
 
     library_version_bump()
     transaction.on_commit(library_version_bump)

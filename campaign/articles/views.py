@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from campaign.articles import citations, exports, selectors
+from campaign.articles import citations, exports, search, selectors
 from campaign.articles.forms import FACET_PARAMETERS, Sort, parse_library_query
 from campaign.articles.models import (
     Deployment,
@@ -29,18 +29,18 @@ def _paginate(request, queryset, page_number: int):
 @require_GET
 def library(request):
     query = parse_library_query(request.GET)
-    facet_counts = selectors.library_facet_counts(query)  # cached until the library changes
-    windowed = selectors.ranks_window(query, facet_counts.total)
-    results = selectors.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
+    facet_counts = search.library_facet_counts(query)  # cached until the library changes
+    windowed = search.ranks_window(query, facet_counts.total)
+    results = search.library_results(query, limit=query.page * selectors.PAGE_SIZE, windowed=windowed)
     paginator = Paginator(results, selectors.PAGE_SIZE)
     paginator.count = facet_counts.total
     page = paginator.get_page(query.page)
     documents = list(page.object_list)
     prefetch_related_objects(documents, "topics", "countries")
-    snippets = selectors.snippets(documents, query.q)
+    snippets = search.snippets(documents, query.q)
     for document in documents:
         document.snippet = snippets.get(document.pk, "")
-    suggestions = selectors.did_you_mean(query.q) if query.q and page.paginator.count < 3 else []
+    suggestions = search.did_you_mean(query.q) if query.q and page.paginator.count < 3 else []
     active = [
         (name, value, query.toggled(name, value).querystring())
         for name in FACET_PARAMETERS
@@ -59,7 +59,7 @@ def library(request):
         "querystring": query.querystring(),
         "last_updated": selectors.data_last_updated(),
         "figures": selectors.headline_figures(),
-        "rank_window": selectors.RANK_WINDOW if windowed else None,
+        "rank_window": search.ranking.RANK_WINDOW if windowed else None,
     }
     return render(request, "articles/document_list.html", context)
 

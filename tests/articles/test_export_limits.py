@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from campaign.articles import selectors
+from campaign.articles import search
 from campaign.articles.models import Document
 from tests.articles.factories import DocumentFactory
 
@@ -24,7 +24,7 @@ def test_library_export_is_kept_until_the_library_changes(client, name):
     Document.objects.filter(slug="kept").update(title="Second title")  # behind the cache's back
     assert "First title" in download(client, name)
     assert "First title" in download(client, name, junk="1", page="7")  # the same export
-    selectors.library_version_bump()  # what indexing or publishing a document does
+    search.library_version_bump()  # what indexing or publishing a document does
     assert "Second title" in download(client, name)
 
 

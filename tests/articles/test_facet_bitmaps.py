@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from campaign.articles import selectors, services
+from campaign.articles import search, services
 from campaign.articles.forms import LibraryQuery, parse_library_query
 from campaign.articles.models import Document, FacetBitmap
 from tests.articles.factories import (
@@ -56,7 +56,7 @@ def _facet_values(document: Document) -> dict[str, set[str]]:
 
 def expected_counts(query) -> tuple[dict[str, Counter], int]:
     """Counted the slow way: every published document, its relations, the selection."""
-    matching = set(selectors.filtered_documents(LibraryQuery(q=query.q)).values_list("pk", flat=True))
+    matching = set(search.filtered_documents(LibraryQuery(q=query.q)).values_list("pk", flat=True))
     selection = {
         "topic": set(query.topic),
         "technology": set(query.technology),
@@ -79,17 +79,18 @@ def expected_counts(query) -> tuple[dict[str, Counter], int]:
 
 
 def actual_counts(query) -> tuple[dict[str, Counter], int]:
-    facet_counts = selectors._library_facet_counts(query)
+    facet_counts = search.facets._library_facet_counts(query)
     counts = {facet.key: Counter({o.value: o.count for o in facet.options if o.count}) for facet in facet_counts.facets}
     counts["primary"] = Counter({"": facet_counts.primary} if facet_counts.primary else {})
-    return counts, selectors._bitmap_counts(query, selectors._resolve(query), facets=False)["count"].get("", 0)
+    raw = search.facets._bitmap_counts(query, search.filtering.resolve_filters(query), facets=False)
+    return counts, raw["count"].get("", 0)
 
 
 def assert_counts_match() -> None:
     for querystring in QUERIES:
         query = q(querystring)
         assert actual_counts(query) == expected_counts(query), querystring
-        assert selectors.result_count(query) == expected_counts(query)[1], querystring
+        assert search.result_count(query) == expected_counts(query)[1], querystring
 
 
 @pytest.fixture
@@ -169,9 +170,9 @@ def test_facet_bitmaps_rebuilt_from_scratch_are_the_ones_kept_in_step(library):
 
 def test_library_page_counts_nothing_before_anything_is_published():
     DocumentFactory(status=Document.Status.DRAFT, published_at=None)
-    assert selectors.result_count(q("")) == 0
-    assert all(not facet.options for facet in selectors.library_facets(q("")))
-    assert selectors.primary_count(q("q=anything")) == 0
+    assert search.result_count(q("")) == 0
+    assert all(not facet.options for facet in search.library_facets(q("")))
+    assert search.primary_count(q("q=anything")) == 0
 
 
 def test_only_the_most_frequent_publishers_are_shown_and_none_is_missed():
@@ -190,6 +191,6 @@ def test_only_the_most_frequent_publishers_are_shown_and_none_is_missed():
         ranked = sorted(
             (slug for slug in counts if counts[slug]), key=lambda slug: (-counts[slug], names[slug].lower())
         )
-        expected = ranked[: selectors.FACET_LIMIT] + [slug for slug in query.publisher if slug not in ranked[:15]]
-        facet = next(facet for facet in selectors.library_facets(query) if facet.key == "publisher")
+        expected = ranked[: search.facets.FACET_LIMIT] + [slug for slug in query.publisher if slug not in ranked[:15]]
+        facet = next(facet for facet in search.library_facets(query) if facet.key == "publisher")
         assert [(option.value, option.count) for option in facet.options] == [(s, counts[s]) for s in expected]

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from campaign.articles import services
-from campaign.articles.models import DeploymentStatus, Document, format_partial_date
-from tests.articles.factories import DeploymentFactory, DocumentFactory, PublisherFactory, event
+from campaign.articles.models import DeploymentStatus, Document, KeyFigure, Win, format_partial_date
+from tests.articles.factories import CountryFactory, DeploymentFactory, DocumentFactory, PublisherFactory, event
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,35 @@ def test_year_precise_date_must_be_the_first_of_january():
     DocumentFactory(published_on=date(2020, 1, 1), published_precision="year")
     with pytest.raises(IntegrityError), transaction.atomic():
         DocumentFactory(published_on=date(2020, 6, 1), published_precision="year")
+
+
+def dated_records(day: date, precision: str) -> list:
+    """An event, a figure and a win dated `day`, known to the `precision`."""
+    document = DocumentFactory()
+    return [
+        lambda: event(DeploymentFactory(), "trial", day, document, precision=precision),
+        lambda: KeyFigure.objects.create(
+            value=22, value_display="22", counts="cameras", date=day, precision=precision, document=document
+        ),
+        lambda: Win.objects.create(
+            title="Ban", slug="ban", kind=Win.Kind.BAN, date=day, precision=precision, country=CountryFactory()
+        ),
+    ]
+
+
+def test_partial_date_model_refuses_a_date_more_precise_than_its_precision():
+    for create in dated_records(date(2021, 6, 7), "month"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            create()
+
+
+def test_partial_date_model_shows_its_date_as_precisely_as_known():
+    assert [create().date_display for create in dated_records(date(2021, 6, 1), "month")] == ["June 2021"] * 3
+
+
+def test_key_figure_date_may_be_unknown_and_defaults_to_the_year():
+    figure = KeyFigure.objects.create(value=1, value_display="1", counts="x", document=DocumentFactory())
+    assert (figure.date, figure.precision, figure.date_display) == (None, "year", "n.d.")
 
 
 def test_published_document_must_have_a_time_added():

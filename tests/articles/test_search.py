@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from campaign.articles import selectors
+from campaign.articles import search, selectors
 from campaign.articles.forms import parse_library_query
 from tests.articles.factories import (
     DeploymentFactory,
@@ -15,11 +15,11 @@ from tests.articles.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def search(text: str) -> list[str]:
+def found(text: str) -> list[str]:
     data = QueryDict(mutable=True)
     data["q"] = text
     query = parse_library_query(data)
-    return list(selectors.library_results(query).values_list("slug", flat=True))
+    return list(search.library_results(query).values_list("slug", flat=True))
 
 
 def test_title_match_outranks_summary_match_outranks_publisher_match():
@@ -31,40 +31,40 @@ def test_title_match_outranks_summary_match_outranks_publisher_match():
     )
     DocumentFactory(slug="in-summary", title="Home Office plans", summary="Migrants must wear a smartwatch.")
     DocumentFactory(slug="in-title", title="The smartwatch scheme", summary="Plans for tagging.")
-    assert search("smartwatch") == ["in-title", "in-summary", "in-publisher"]
+    assert found("smartwatch") == ["in-title", "in-summary", "in-publisher"]
 
 
 def test_search_stems_words():
     DocumentFactory(slug="scanned", title="Fingerprints scanned in the street", summary="x")
-    assert search("scanning fingerprint") == ["scanned"]
+    assert found("scanning fingerprint") == ["scanned"]
 
 
 def test_websearch_quotes_match_a_phrase_only():
     DocumentFactory(slug="phrase", title="Live facial recognition at stations", summary="x")
     DocumentFactory(slug="apart", title="Facial images and live recognition of plates", summary="x")
-    assert search('"live facial recognition"') == ["phrase"]
-    assert sorted(search("live facial recognition")) == ["apart", "phrase"]
+    assert found('"live facial recognition"') == ["phrase"]
+    assert sorted(found("live facial recognition")) == ["apart", "phrase"]
 
 
 def test_websearch_or_and_minus():
     DocumentFactory(slug="ibm", title="IBM contract", summary="database")
     DocumentFactory(slug="buddi", title="Buddi contract", summary="smartwatch")
     DocumentFactory(slug="other", title="Unrelated", summary="nothing")
-    assert sorted(search("ibm OR buddi")) == ["buddi", "ibm"]
-    assert search("contract -ibm") == ["buddi"]
+    assert sorted(found("ibm OR buddi")) == ["buddi", "ibm"]
+    assert found("contract -ibm") == ["buddi"]
 
 
 def test_hostile_or_malformed_search_text_does_not_fail():
     DocumentFactory(slug="x", title="Fingerprint", summary="x")
-    assert search('"unclosed & | ! :* (( -') == []
-    assert search("fingerprint ) (") == ["x"]
+    assert found('"unclosed & | ! :* (( -') == []
+    assert found("fingerprint ) (") == ["x"]
 
 
 def test_snippets_highlight_matches_and_escape_markup():
     document = DocumentFactory(
         title="T", summary='Officers scan <script>alert("x")</script> fingerprints & "prints" <b onclick=x>here'
     )
-    snippet = selectors.snippets([document], "fingerprints")[document.pk]
+    snippet = search.snippets([document], "fingerprints")[document.pk]
     assert "<mark>fingerprints</mark>" in snippet
     assert "<script" not in snippet and "<b" not in snippet
     assert "&amp;" in snippet and "&quot;prints&quot;" in snippet
@@ -72,7 +72,7 @@ def test_snippets_highlight_matches_and_escape_markup():
 
 def test_snippet_without_a_search_is_the_plain_summary_start():
     document = DocumentFactory(summary="Plain **bold** words <b>tag</b>")
-    snippet = selectors.snippets([document], "")[document.pk]
+    snippet = search.snippets([document], "")[document.pk]
     assert "<b>" not in snippet and "**" not in snippet
     assert "Plain bold words" in snippet
 
@@ -84,17 +84,17 @@ def test_renaming_a_publisher_then_reindexing_finds_the_new_name():
     DocumentFactory(slug="doc", title="T", summary="S", publisher=publisher)
     publisher.name = "Zebrafish Gazette"
     publisher.save()
-    assert search("zebrafish") == []
+    assert found("zebrafish") == []
     services.document_reindex(document_ids=list(publisher.documents.values_list("pk", flat=True)))
-    assert search("zebrafish") == ["doc"]
+    assert found("zebrafish") == ["doc"]
 
 
 def assert_did_you_mean_offers_a_close_name(use_trigram):
     EntityFactory(name="Metropolitan Police Service", slug="met")
     PublisherFactory(name="Liberty", slug="liberty")
-    assert "Liberty" in selectors.did_you_mean("Libety", use_trigram=use_trigram)
-    assert "Metropolitan Police Service" in selectors.did_you_mean("metropolitn police", use_trigram=use_trigram)
-    assert selectors.did_you_mean("zzzzqqq", use_trigram=use_trigram) == []
+    assert "Liberty" in search.did_you_mean("Libety", use_trigram=use_trigram)
+    assert "Metropolitan Police Service" in search.did_you_mean("metropolitn police", use_trigram=use_trigram)
+    assert search.did_you_mean("zzzzqqq", use_trigram=use_trigram) == []
 
 
 def test_did_you_mean_offers_a_close_name_without_pg_trgm():
@@ -103,14 +103,14 @@ def test_did_you_mean_offers_a_close_name_without_pg_trgm():
 
 @pytest.mark.integration  # CI runs integration tests again on a PostgreSQL with contrib
 def test_did_you_mean_offers_a_close_name_with_pg_trgm():
-    if not selectors.trigram_available():
+    if not search.trigram_available():
         pytest.skip("pg_trgm is not installed on this server (the embedded one has no contrib)")
     assert_did_you_mean_offers_a_close_name(use_trigram=True)
 
 
 def test_did_you_mean_ignores_search_operators():
     PublisherFactory(name="Liberty", slug="liberty")
-    assert "Liberty" in selectors.did_you_mean('"libety" -foo', use_trigram=False)
+    assert "Liberty" in search.did_you_mean('"libety" -foo', use_trigram=False)
 
 
 def test_related_items_rank_shared_deployments_above_shared_topics():

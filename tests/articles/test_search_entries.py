@@ -10,7 +10,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from campaign.articles import selectors, services
+from campaign.articles import search, services
 from campaign.articles.forms import parse_library_query
 from campaign.articles.models import Document, SearchEntry
 from tests.articles.factories import DocumentFactory, TopicFactory
@@ -35,8 +35,8 @@ def q(querystring: str):
     return parse_library_query(QueryDict(querystring))
 
 
-def search(text: str) -> list[str]:
-    return list(selectors.library_results(q(f"q={text}")).values_list("slug", flat=True))
+def found(text: str) -> list[str]:
+    return list(search.library_results(q(f"q={text}")).values_list("slug", flat=True))
 
 
 def assert_entries_copy_the_published_documents() -> None:
@@ -47,11 +47,11 @@ def assert_entries_copy_the_published_documents() -> None:
 
 def test_a_draft_is_found_once_published_and_no_longer_once_withdrawn():
     document = DocumentFactory(slug="d", title="Fingerprint ledger", status=Document.Status.DRAFT, published_at=None)
-    assert search("fingerprint") == []
+    assert found("fingerprint") == []
     services.document_set_status(document=document, status=Document.Status.PUBLISHED)
-    assert search("fingerprint") == ["d"]
+    assert found("fingerprint") == ["d"]
     services.document_set_status(document=document, status=Document.Status.WITHDRAWN)
-    assert search("fingerprint") == []
+    assert found("fingerprint") == []
     assert_entries_copy_the_published_documents()
 
 
@@ -64,8 +64,8 @@ def test_entries_follow_reindexing_bare_updates_and_deletes():
     services.document_reindex(document_ids=[kept.pk])
     Document.objects.filter(pk=kept.pk).update(published_on=date(2001, 2, 3), is_primary_source=True)
     deleted.delete()
-    assert search("smartwatch") == ["kept"]
-    assert search("camera") == []
+    assert found("smartwatch") == ["kept"]
+    assert found("camera") == []
     assert_entries_copy_the_published_documents()
 
 
@@ -78,10 +78,10 @@ def test_a_page_ranked_from_only_its_share_of_entries_is_the_page_ranked_from_al
             published_on=date(2020, 1, 1 + n % 5),
         )
     query = q("q=smartwatch")
-    everything = list(selectors.library_results(query).values_list("slug", flat=True))
+    everything = list(search.library_results(query).values_list("slug", flat=True))
     assert len(everything) == 30
     for page in (1, 2):
-        limited = selectors.library_results(query, limit=page * 10)
+        limited = search.library_results(query, limit=page * 10)
         assert (
             list(limited.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
             == everything[(page - 1) * 10 : page * 10]
@@ -94,15 +94,15 @@ def test_the_facet_counts_carry_the_number_of_results():
     DocumentFactory(title="Camera")
     for querystring in ("", "q=smartwatch", "q=smartwatch&topic=police", "topic=police", "topic=nothing"):
         query = q(querystring)
-        assert selectors.library_facet_counts(query).total == selectors.result_count(query)
-        assert selectors.result_count(query) == selectors.filtered_documents(query).count()
+        assert search.library_facet_counts(query).total == search.result_count(query)
+        assert search.result_count(query) == search.filtered_documents(query).count()
 
 
 @pytest.fixture
 def broad_search(monkeypatch):
     """Thirty documents a search for "smartwatch" all finds (two undated, several sharing a
     date), with a window of seven: so broad a search ranks only its newest seven."""
-    monkeypatch.setattr(selectors, "RANK_WINDOW", 7)
+    monkeypatch.setattr(search.ranking, "RANK_WINDOW", 7)
     for n in range(30):
         DocumentFactory(
             slug=f"d{n}",
@@ -115,35 +115,35 @@ def broad_search(monkeypatch):
 
 
 def test_a_broad_search_ranks_its_newest_matches_then_lists_the_rest_by_date(broad_search):
-    ranked = list(selectors.library_results(broad_search).values_list("slug", flat=True))
-    by_date = list(selectors.library_results(q("q=smartwatch&sort=published")).values_list("slug", flat=True))
+    ranked = list(search.library_results(broad_search).values_list("slug", flat=True))
+    by_date = list(search.library_results(q("q=smartwatch&sort=published")).values_list("slug", flat=True))
     window = set(by_date[:7])
     expected = [slug for slug in ranked if slug in window] + by_date[7:]
-    assert selectors.ranks_window(broad_search, 30)
+    assert search.ranks_window(broad_search, 30)
     assert expected != ranked  # the window changes the order: this test can tell
     for page in (1, 2, 3):
-        results = selectors.library_results(broad_search, limit=page * 10, windowed=True)
+        results = search.library_results(broad_search, limit=page * 10, windowed=True)
         assert (
             list(results.values_list("slug", flat=True)[(page - 1) * 10 : page * 10])
             == expected[(page - 1) * 10 : page * 10]
         )
-    everything = selectors.library_results(broad_search, windowed=True)  # a download: every result
+    everything = search.library_results(broad_search, windowed=True)  # a download: every result
     assert list(everything.values_list("slug", flat=True)) == expected
-    first = selectors.library_results(broad_search, limit=5, windowed=True)
+    first = search.library_results(broad_search, limit=5, windowed=True)
     assert list(first.values_list("slug", flat=True)[:5]) == expected[:5]
 
 
 def test_a_count_out_of_date_ranks_what_there_is(broad_search, monkeypatch):
-    ranked = list(selectors.library_results(broad_search).values_list("slug", flat=True))
-    monkeypatch.setattr(selectors, "RANK_WINDOW", 50)  # more than match: the count was stale
-    results = selectors.library_results(broad_search, limit=100, windowed=True)
+    ranked = list(search.library_results(broad_search).values_list("slug", flat=True))
+    monkeypatch.setattr(search.ranking, "RANK_WINDOW", 50)  # more than match: the count was stale
+    results = search.library_results(broad_search, limit=100, windowed=True)
     assert list(results.values_list("slug", flat=True)) == ranked
 
 
 def test_a_search_matching_few_documents_ranks_them_all(broad_search):
-    assert not selectors.ranks_window(broad_search, 7)  # no more than the window
-    assert not selectors.ranks_window(broad_search, 14)  # the walk would cost more than ranking
-    assert not selectors.ranks_window(q("q=smartwatch&sort=published"), 30)  # not ranked at all
+    assert not search.ranks_window(broad_search, 7)  # no more than the window
+    assert not search.ranks_window(broad_search, 14)  # the walk would cost more than ranking
+    assert not search.ranks_window(q("q=smartwatch&sort=published"), 30)  # not ranked at all
 
 
 def test_the_library_says_when_it_ranks_only_the_newest_matches(client, broad_search):
@@ -158,9 +158,9 @@ def test_a_download_of_a_broad_search_lists_what_the_pages_list(client, broad_se
     pages = [
         slug
         for page in (1, 2)
-        for slug in selectors.library_results(broad_search, limit=page * 20, windowed=True).values_list(
-            "slug", flat=True
-        )[(page - 1) * 20 : page * 20]
+        for slug in search.library_results(broad_search, limit=page * 20, windowed=True).values_list("slug", flat=True)[
+            (page - 1) * 20 : page * 20
+        ]
     ]
     response = client.get(reverse("articles:export-csv"), {"q": "smartwatch"})
     rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))

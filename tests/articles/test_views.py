@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from campaign.articles import services
-from campaign.articles.models import DemandCitation, Document
+from campaign.articles.models import DemandCitation, Document, KeyFigure
 from tests.accounts.helpers import enrol_totp
 from tests.articles.factories import (
     CountryFactory,
@@ -123,6 +123,22 @@ def test_deployment_page_shows_the_timeline_in_date_order(client):
     assert body.index("2019") < body.index("June 2021")
     assert "Status now" in body and "status--banned" in body
     assert "Cardiff &amp; &lt;b&gt;Swansea&lt;/b&gt;" in body
+
+
+def test_document_and_deployment_pages_show_a_figure_as_of_its_date(client):
+    deployment = DeploymentFactory()
+    source = DocumentFactory()
+    KeyFigure.objects.create(
+        value=22,
+        value_display="22 of 43",
+        counts="forces",
+        date=date(2021, 6, 1),
+        precision="month",
+        document=source,
+        deployment=deployment,
+    )
+    assert "as of June 2021" in client.get(source.get_absolute_url()).content.decode()
+    assert "as of June 2021" in client.get(deployment.get_absolute_url()).content.decode()
 
 
 def test_publisher_and_entity_pages_list_what_cites_them(client):

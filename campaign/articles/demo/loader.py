@@ -1,18 +1,23 @@
-"""Loads the demo evidence library. Idempotent: keyed on slugs, a second run changes nothing."""
+"""Loads the demo evidence library from evidence.json (its "about" says where the facts
+come from). Idempotent: keyed on slugs, a second run changes nothing."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
 from campaign.articles import services
-from campaign.articles.demo import evidence
 from campaign.articles.models import (
     Country,
+    DatePrecision,
     DemandCitation,
     Deployment,
     DeploymentEvent,
+    DeploymentStatus,
     Document,
     DocumentDeployment,
     Entity,
@@ -23,43 +28,164 @@ from campaign.articles.models import (
     Win,
 )
 
+EVIDENCE_FILE = Path(__file__).with_name("evidence.json")
+
+# Each table's fields, all required (null where the sources give nothing).
+FIELDS = {
+    "topics": {"slug", "name"},
+    "technologies": {"slug", "name"},
+    "publishers": {"slug", "name", "kind", "country", "website"},
+    "entities": {"slug", "name", "kind", "country"},
+    "documents": {
+        "slug",
+        "title",
+        "publisher",
+        "date",
+        "precision",
+        "doc_type",
+        "primary",
+        "countries",
+        "topics",
+        "technologies",
+        "entities",
+        "summary",
+    },
+    "deployments": {"slug", "name", "deployer", "vendors", "technologies", "affected", "place", "country", "summary"},
+    "links": {"document", "deployment", "relation"},
+    "events": {"deployment", "status", "date", "precision", "note", "document"},
+    "figures": {"document", "value", "value_display", "counts", "date", "precision", "deployment"},
+    "wins": {"slug", "title", "kind", "date", "precision", "place", "country", "summary", "deployment", "documents"},
+    "citations": {"demand", "documents"},
+}
+
+
+def read_evidence(path: Path = EVIDENCE_FILE) -> dict:
+    with path.open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+def evidence_problems(data: dict) -> list[str]:
+    """What would stop the data loading as written: a missing field, a reference to a
+    slug or country the file does not define, an unknown choice or an unreadable date."""
+    problems = [f"{table}: missing" for table in ("countries", *FIELDS) if table not in data]
+    if problems:
+        return problems
+    for table, fields in FIELDS.items():
+        for n, record in enumerate(data[table]):
+            if missing := fields - set(record):
+                problems.append(f"{table}[{n}]: missing {', '.join(sorted(missing))}")
+    if problems:
+        return problems
+
+    slugs = {table: {record["slug"] for record in data[table]} for table in FIELDS if "slug" in FIELDS[table]}
+    slugs["countries"] = set(data["countries"])
+    choices = {
+        "publishers.kind": Publisher.Kind.values,
+        "entities.kind": Entity.Kind.values,
+        "documents.doc_type": Document.Type.values,
+        "links.relation": DocumentDeployment.Relation.values,
+        "events.status": DeploymentStatus.values,
+        "wins.kind": Win.Kind.values,
+    }
+
+    def check(where: str, table: str, values, *, optional: bool = False) -> None:
+        for value in values if isinstance(values, list) else [values]:
+            if optional and value in (None, ""):
+                continue
+            if value not in slugs[table]:
+                problems.append(f"{where}: no {table} {value!r}")
+
+    for table, fields in FIELDS.items():
+        for n, record in enumerate(data[table]):
+            where = f"{table}[{n}]"
+            for field_name in fields:
+                if (allowed := choices.get(f"{table}.{field_name}")) and record[field_name] not in allowed:
+                    problems.append(f"{where}: unknown {field_name} {record[field_name]!r}")
+            if "precision" in fields:
+                if record["precision"] not in DatePrecision.values:
+                    problems.append(f"{where}: unknown precision {record['precision']!r}")
+                try:
+                    _date(record["date"])
+                except (TypeError, ValueError):
+                    problems.append(f"{where}: unreadable date {record['date']!r}")
+            if table in ("publishers", "entities"):
+                check(where, "countries", record["country"], optional=True)
+    for n, record in enumerate(data["documents"]):
+        where = f"documents[{n}]"
+        check(where, "publishers", record["publisher"])
+        for table in ("countries", "topics", "technologies", "entities"):
+            check(where, table, record[table])
+    for n, record in enumerate(data["deployments"]):
+        where = f"deployments[{n}]"
+        check(where, "entities", [record["deployer"], *record["vendors"]])
+        check(where, "technologies", record["technologies"])
+        check(where, "countries", record["country"])
+    for table in ("links", "events"):
+        for n, record in enumerate(data[table]):
+            check(f"{table}[{n}]", "documents", record["document"])
+            check(f"{table}[{n}]", "deployments", record["deployment"])
+    for n, record in enumerate(data["figures"]):
+        check(f"figures[{n}]", "documents", record["document"])
+        check(f"figures[{n}]", "deployments", record["deployment"], optional=True)
+    for n, record in enumerate(data["wins"]):
+        check(f"wins[{n}]", "countries", record["country"])
+        check(f"wins[{n}]", "deployments", record["deployment"], optional=True)
+        check(f"wins[{n}]", "documents", record["documents"])
+    for n, record in enumerate(data["citations"]):
+        check(f"citations[{n}]", "documents", record["documents"])
+    return problems
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
 
 @transaction.atomic
 def load_evidence(*, petition=None) -> dict[str, int]:
     """Create what is missing; leave what exists alone (editors may have changed it)."""
-    countries = {code: Country.objects.get_or_create(code=code)[0] for code in evidence.COUNTRIES}
+    evidence = read_evidence()
+    if problems := evidence_problems(evidence):
+        raise ValueError(f"{EVIDENCE_FILE.name}: " + "; ".join(problems))
+
+    countries = {code: Country.objects.get_or_create(code=code)[0] for code in evidence["countries"]}
     topics = {
-        slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in evidence.TOPICS
+        item["slug"]: Topic.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})[0]
+        for item in evidence["topics"]
     }
     technologies = {
-        slug: Technology.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in evidence.TECHNOLOGIES
+        item["slug"]: Technology.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})[0]
+        for item in evidence["technologies"]
     }
     publishers = {
-        slug: Publisher.objects.get_or_create(
-            slug=slug,
-            defaults={"name": name, "kind": kind, "country": countries.get(country), "website": website},
+        item["slug"]: Publisher.objects.get_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "kind": item["kind"],
+                "country": countries.get(item["country"]),
+                "website": item["website"],
+            },
         )[0]
-        for slug, name, kind, country, website in evidence.PUBLISHERS
+        for item in evidence["publishers"]
     }
     entities = {
-        slug: Entity.objects.get_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "country": countries.get(country)}
+        item["slug"]: Entity.objects.get_or_create(
+            slug=item["slug"],
+            defaults={"name": item["name"], "kind": item["kind"], "country": countries.get(item["country"])},
         )[0]
-        for slug, name, kind, country in evidence.ENTITIES
+        for item in evidence["entities"]
     }
 
     documents: dict[str, Document] = {}
     created_documents = 0
-    for item in evidence.DOCUMENTS:
-        published_on, precision = item["date"] or (None, "day")
+    for item in evidence["documents"]:
         document, created = Document.objects.get_or_create(
             slug=item["slug"],
             defaults={
                 "title": item["title"],
                 "publisher": publishers[item["publisher"]],
-                "published_on": published_on,
-                "published_precision": precision,
+                "published_on": _date(item["date"]),
+                "published_precision": item["precision"],
                 "doc_type": item["doc_type"],
                 "is_primary_source": item["primary"],
                 "summary": item["summary"],
@@ -75,7 +201,7 @@ def load_evidence(*, petition=None) -> dict[str, int]:
         documents[item["slug"]] = document
 
     deployments: dict[str, Deployment] = {}
-    for item in evidence.DEPLOYMENTS:
+    for item in evidence["deployments"]:
         deployment, created = Deployment.objects.get_or_create(
             slug=item["slug"],
             defaults={
@@ -92,59 +218,58 @@ def load_evidence(*, petition=None) -> dict[str, int]:
             deployment.technologies.set([technologies[slug] for slug in item["technologies"]])
         deployments[item["slug"]] = deployment
 
-    for document_slug, deployment_slug, relation in evidence.LINKS:
+    for item in evidence["links"]:
         DocumentDeployment.objects.get_or_create(
-            document=documents[document_slug],
-            deployment=deployments[deployment_slug],
-            defaults={"relation": relation},
+            document=documents[item["document"]],
+            deployment=deployments[item["deployment"]],
+            defaults={"relation": item["relation"]},
         )
-    for deployment_slug, status, day, precision, note, document_slug in evidence.EVENTS:
+    for item in evidence["events"]:
         DeploymentEvent.objects.get_or_create(
-            deployment=deployments[deployment_slug],
-            status=status,
-            date=day,
-            document=documents[document_slug],
-            defaults={"precision": precision, "note": note},
+            deployment=deployments[item["deployment"]],
+            status=item["status"],
+            date=_date(item["date"]),
+            document=documents[item["document"]],
+            defaults={"precision": item["precision"], "note": item["note"]},
         )
-    for position, (document_slug, value, shown, counts, as_of, deployment_slug) in enumerate(evidence.FIGURES):
-        as_of_date, as_of_precision = as_of or (None, "year")
+    for position, item in enumerate(evidence["figures"]):
         KeyFigure.objects.get_or_create(
-            document=documents[document_slug],
-            counts=counts,
+            document=documents[item["document"]],
+            counts=item["counts"],
             defaults={
-                "value": Decimal(value),
-                "value_display": shown,
-                "as_of": as_of_date,
-                "as_of_precision": as_of_precision,
+                "value": Decimal(item["value"]),
+                "value_display": item["value_display"],
+                "date": _date(item["date"]),
+                "precision": item["precision"],
                 "position": position,
-                "deployment": deployments.get(deployment_slug),
+                "deployment": deployments.get(item["deployment"]),
             },
         )
-    for slug, title, kind, day, precision, place, country, summary, deployment_slug, sources in evidence.WINS:
+    for item in evidence["wins"]:
         win, created = Win.objects.get_or_create(
-            slug=slug,
+            slug=item["slug"],
             defaults={
-                "title": title,
-                "kind": kind,
-                "date": day,
-                "precision": precision,
-                "place": place,
-                "country": countries[country],
-                "summary": summary,
-                "deployment": deployments.get(deployment_slug),
+                "title": item["title"],
+                "kind": item["kind"],
+                "date": _date(item["date"]),
+                "precision": item["precision"],
+                "place": item["place"],
+                "country": countries[item["country"]],
+                "summary": item["summary"],
+                "deployment": deployments.get(item["deployment"]),
             },
         )
         if created:
-            win.documents.set([documents[source] for source in sources])
+            win.documents.set([documents[source] for source in item["documents"]])
 
     citations = 0
     if petition is not None:
         demands = {demand.position: demand for demand in petition.demands.all()}
-        for position, slugs in evidence.CITATIONS.items():
-            demand = demands.get(position)
+        for item in evidence["citations"]:
+            demand = demands.get(item["demand"])
             if demand is None:
                 continue
-            for order, slug in enumerate(slugs, start=1):
+            for order, slug in enumerate(item["documents"], start=1):
                 _citation, made = DemandCitation.objects.get_or_create(
                     demand=demand, document=documents[slug], defaults={"position": order}
                 )

@@ -68,7 +68,7 @@ CREATE TRIGGER articles_search_entries_delete AFTER DELETE ON articles_document
 CREATE TRIGGER articles_search_entries_truncate AFTER TRUNCATE ON articles_document
     FOR EACH STATEMENT EXECUTE FUNCTION articles_search_entries_truncate();
 
--- The facet statement groups a search's matches by 64 ids (selectors.MATCH_BITMAP_SQL);
+-- The facet statement groups a search's matches by 64 ids (search.facets.MATCH_BITMAP_SQL);
 -- without statistics on that expression PostgreSQL expects one group per match, and sorts
 -- rather than hashes.
 CREATE STATISTICS articles_searchentry_chunk ON (document_id >> 6) FROM articles_searchentry;
