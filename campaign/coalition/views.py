@@ -38,7 +38,6 @@ from campaign.coalition.models import (
 )
 from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import client_ip, request_within_limits
-from campaign.petitions.forms import form_stamp
 from campaign.petitions.models import Petition
 
 # --- Public -----------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def application_create(request):
     return render(
         request,
         "coalition/application_form.html",
-        {"form": form, "stamp": form_stamp(), "principles": PRINCIPLES, "principles_version": PRINCIPLES_VERSION},
+        {"form": form, "principles": PRINCIPLES, "principles_version": PRINCIPLES_VERSION},
     )
 
 

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.coalition import services
+from campaign.coalition.forms import ApplicationForm
 from campaign.coalition.models import Application, Organisation
 from tests.coalition.factories import EndorsementFactory, OrganisationFactory, PendingOrganisationFactory
 from tests.coalition.helpers import apply_data
+from tests.core.helpers import old_stamp
 from tests.factories import HOSTILE, PetitionFactory
-from tests.petitions.helpers import old_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ def test_apply_refuses_bad_input_with_a_message_and_keeps_the_rest(client, overr
 
 
 def test_apply_refuses_a_form_sent_back_too_fast(client):
-    response = client.post(reverse("coalition:apply"), apply_data(stamp=old_stamp(0)))
+    response = client.post(reverse("coalition:apply"), apply_data(stamp=old_stamp(ApplicationForm, 0)))
     assert "quick" in str(response.context["form"].non_field_errors())
     assert not Application.objects.exists()
 
