@@ -176,6 +176,7 @@ def test_apply_is_rate_limited_per_ip(client, settings):
     second = client.post(reverse("coalition:apply"), apply_data(email="b@riverside-privacy.example.org"))
     assert (first.status_code, second.status_code) == (302, 429)
     assert second["Retry-After"] == "3600"
+    assert f'href="{reverse("coalition:directory")}"' in second.content.decode()  # the way back
 
 
 def _submitted() -> Application:
