@@ -1,9 +1,10 @@
 import pytest
 from django import forms
 from django.core import signing
+from django.template.loader import render_to_string
 
 from campaign.coalition.forms import ApplicationForm
-from campaign.core.forms import HoneypotForm, PlainLineField, StampedForm
+from campaign.core.forms import AccessibleForm, HoneypotForm, PlainLineField, StampedForm
 from campaign.petitions.forms import SignatureForm
 from tests.core.helpers import old_stamp
 
@@ -128,3 +129,25 @@ def test_stamped_form_needs_a_salt_of_its_own():
 
         class Unsalted(NoteForm):
             pass
+
+
+class ChoiceForm(AccessibleForm):
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    agree = forms.BooleanField(label="I agree.")
+
+
+def test_field_partial_groups_radio_buttons_in_a_fieldset_with_their_error():
+    form = ChoiceForm({})
+    form.is_valid()
+    html = render_to_string("core/_field.html", {"field": form["kind"]})
+    assert '<fieldset class="field field--group field--error" aria-describedby="id_kind-error">' in html
+    assert "<legend>Kind" in html
+    assert 'id="id_kind-error"' in html
+
+
+def test_field_partial_puts_a_link_after_a_checkbox_label():
+    form = ChoiceForm({})
+    form.is_valid()
+    html = render_to_string("core/_field.html", {"field": form["agree"], "link_url": "/privacy/", "link_text": "Read"})
+    assert '<label for="id_agree">I agree. <a href="/privacy/">Read</a></label>' in html
+    assert 'aria-describedby="id_agree-error"' in html
