@@ -98,6 +98,9 @@ def test_join_page_renders_form_with_principles(client):
     assert 'name="is_authorised"' in html and 'name="accepts_principles"' in html
     assert "<legend>Letters the organisation endorses" in html
     assert RAW_SCRIPT not in html
+    stamp = re.search(r'name="stamp" value="([^"]+)"', html).group(1)
+    assert ApplicationForm.stamp_signer().unsign(stamp, max_age=60) == ""  # made now, for this form
+    assert 'class="honeypot" aria-hidden="true"' in html and 'name="nickname"' in html
 
 
 def test_apply_stores_application_and_mails_a_confirmation(client, mailoutbox, django_capture_on_commit_callbacks):
