@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,7 +25,7 @@ from campaign.articles.forms import LibraryQuery, parse_library_query
 from campaign.articles.models import Country, Document, DocumentDeployment
 from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.links import absolute_url
-from campaign.core.ratelimit import client_identity, hits, keyed_hash
+from campaign.core.ratelimit import client_identity, hits, keyed_hash, rate_limited
 
 CHUNK = 2000
 # A whole-library export is many queries and megabytes of text for anyone who asks: it
@@ -174,15 +173,14 @@ def _cached(key: str, generate: Callable[[], Iterator[str]]) -> Iterator[bytes]:
 
 
 def _too_many(request, *, json: bool):
-    if json:
-        response = JsonResponse(
-            {"error": "rate_limited", "detail": "Too many exports from your connection; try again later."},
-            status=429,
-        )
-    else:
-        response = render(request, "articles/export_rate_limited.html", status=429)
-    response["Retry-After"] = "3600"
-    return response
+    return rate_limited(
+        request,
+        title=_("Too many downloads"),
+        message=_("We have sent a lot of exports of the library to your connection in the last hour."),
+        back_url=reverse("articles:list"),
+        back_label=_("Back to the evidence library"),
+        as_json=json,
+    )
 
 
 @require_GET

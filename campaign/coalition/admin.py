@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.coalition.forms import OrganisationAdminForm
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation, OrganisationChange
+from campaign.core.admin import ReadOnlyAdminMixin
 
 
 class ContactInline(admin.TabularInline):
@@ -37,20 +38,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Applications are decided on the review page (services.application_*)."""
+
     list_display = ["organisation", "created_at", "confirmed_at", "outcome", "decided_at"]
     list_filter = ["outcome"]
-    readonly_fields = [field.name for field in Application._meta.fields] + ["letters"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read only, for everyone."""
 
     list_display = ["organisation", "action", "decided_by", "decided_at"]
@@ -58,18 +54,9 @@ class DecisionAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "reason"]
     readonly_fields = ["organisation", "action", "reason", "decided_by", "decided_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OrganisationChange)
-class OrganisationChangeAdmin(admin.ModelAdmin):
+class OrganisationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Proposed changes are decided on the review page (services.organisation_change_*),
     where the decision is recorded and the representative told; here they are read only."""
 
@@ -79,15 +66,6 @@ class OrganisationChangeAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "name", "website"]
     readonly_fields = ["organisation", "name", "short_name", "website", "country", "previous", "proposed_by",
                        "proposed_at", "state", "decision"]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Endorsement)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +8,8 @@ from django_countries import countries
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
 from campaign.coalition.models import Organisation, OrganisationChange, domain_of
-from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, check_form_stamp
-from campaign.petitions.forms import FORM_STAMP_SALT, validate_no_url, validate_plain_line
+from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, PlainLineField, StampedForm
+from campaign.core.validators import validate_plain_text
 from campaign.petitions.models import Petition
 
 PRINCIPLES_VERSION = "2026-11-1"
@@ -24,35 +23,19 @@ UPDATES_CONSENT_TEXT = _("Send the coalition's updates for members to this addre
 UPDATES_CONSENT_VERSION = "2026-11-1"
 
 
-def validate_plain_text(value: str) -> None:
-    """Like validate_plain_line, but line breaks are fine in longer text."""
-    validate_plain_line(value.replace("\r", "").replace("\n", "").replace("\t", " "))
-
-
-class StampedForm(AccessibleForm):
-    """Carries a signed render time, so a form sent back too fast or too late is refused."""
-
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        check_form_stamp(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, min_seconds=settings.SIGN_MIN_FILL_SECONDS)
-        return cleaned
-
-
 def _country_choices(empty: str):
     return [("", empty), *list(countries)]
 
 
 class ApplicationForm(StampedForm):
-    name = forms.CharField(
-        label=_("Organisation name"), max_length=150, validators=[validate_plain_line, validate_no_url]
-    )
-    short_name = forms.CharField(
+    stamp_salt = "coalition.apply"
+    honeypot_name = "nickname"  # the organisation's website is a real field here
+
+    name = PlainLineField(label=_("Organisation name"), max_length=150)
+    short_name = PlainLineField(
         label=_("Short name or acronym (optional)"),
         max_length=40,
         required=False,
-        validators=[validate_plain_line, validate_no_url],
     )
     website = forms.URLField(
         label=_("Website"),
@@ -80,28 +63,24 @@ class ApplicationForm(StampedForm):
         help_text=_("Plain text, up to 600 characters. Shown in the directory once you are approved."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    focus_areas = forms.CharField(
+    focus_areas = PlainLineField(
         label=_("Focus areas (optional)"),
         max_length=200,
         required=False,
-        validators=[validate_plain_line, validate_no_url],
         help_text=_("For example: policing, migration, digital rights."),
     )
-    applicant_name = forms.CharField(
+    applicant_name = PlainLineField(
         label=_("Your name"),
         max_length=100,
-        validators=[validate_plain_line, validate_no_url],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    applicant_role = forms.CharField(
+    applicant_role = PlainLineField(
         label=_("Your role in the organisation"),
         max_length=100,
-        validators=[validate_plain_line, validate_no_url],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     email = MailableEmailField(
         label=_("Your email address"),
-        max_length=254,
         help_text=_("We send a link to confirm it. It is never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -120,8 +99,6 @@ class ApplicationForm(StampedForm):
     is_authorised = forms.BooleanField(label=_("I am authorised to sign on behalf of this organisation"))
     accepts_principles = forms.BooleanField(label=_("The organisation accepts the coalition's principles above"))
     wants_updates = forms.BooleanField(label=UPDATES_CONSENT_TEXT, required=False)
-    # Never seen by people (hidden by CSS, skipped by screen readers): bots fill it.
-    nickname = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     field_order = [
         "name", "short_name", "website", "country", "countries_active", "scope", "kind", "description", "focus_areas",
@@ -138,11 +115,6 @@ class ApplicationForm(StampedForm):
         self.fields["accepts_principles"].error_messages["required"] = _(
             "Members accept the coalition's principles: please tick this box to apply."
         )
-        self.fields["nickname"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.is_bound and self.data.get("nickname"))
 
     def clean_website(self) -> str:
         website = self.cleaned_data["website"]
@@ -189,17 +161,15 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
     declared here rather than listed in Meta, so the form never writes them itself.
     Everything else (what it does, where it works, links, logo) shows at once."""
 
-    name = forms.CharField(
+    name = PlainLineField(
         label=_("Organisation name"),
         max_length=150,
-        validators=[validate_plain_line, validate_no_url],
         help_text=REVIEWED_HELP,
     )
-    short_name = forms.CharField(
+    short_name = PlainLineField(
         label=_("Short name or acronym (optional)"),
         max_length=40,
         required=False,
-        validators=[validate_plain_line, validate_no_url],
         help_text=REVIEWED_HELP,
     )
     website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https", help_text=REVIEWED_HELP)
@@ -227,6 +197,7 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["countries_active", "scope", "kind", "description", "focus_areas"]
+        field_classes = {"focus_areas": PlainLineField}
         labels = {
             "scope": _("Where it works"),
             "kind": _("Type of organisation"),
@@ -239,7 +210,6 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         shown = pending if pending is not None else self.instance
         for name in OrganisationChange.REVIEWED_FIELDS:
             self.fields[name].initial = str(getattr(shown, name))
-        self.fields["focus_areas"].validators += [validate_plain_line, validate_no_url]
         self.fields["description"].validators.append(validate_plain_text)
         self.fields["description"].widget.attrs["rows"] = 4
         self.fields["countries_active"].required = False

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -37,8 +38,7 @@ from campaign.coalition.models import (
     domain_of,
 )
 from campaign.core.pagecache import public_pages_changed
-from campaign.core.ratelimit import client_ip, request_within_limits
-from campaign.petitions.forms import form_stamp
+from campaign.core.ratelimit import client_ip, rate_limited, request_within_limits
 from campaign.petitions.models import Petition
 
 # --- Public -----------------------------------------------------------------------------
@@ -95,12 +95,6 @@ def organisation_logo(request, slug: str, size: str, version: str):
 # --- Applying ---------------------------------------------------------------------------
 
 
-def _too_many(request):
-    response = render(request, "coalition/rate_limited.html", status=429)
-    response["Retry-After"] = "3600"
-    return response
-
-
 def _within_limits(request, email: str) -> bool:
     return request_within_limits(
         request,
@@ -120,7 +114,9 @@ def application_create(request):
         if form.is_valid():
             data = form.cleaned_data
             if not _within_limits(request, data["email"]):
-                return _too_many(request)
+                return rate_limited(
+                    request, back_url=reverse("coalition:directory"), back_label=_("Back to the coalition")
+                )
             details = services.ApplicationDetails(
                 name=data["name"],
                 short_name=data["short_name"],
@@ -146,7 +142,7 @@ def application_create(request):
     return render(
         request,
         "coalition/application_form.html",
-        {"form": form, "stamp": form_stamp(), "principles": PRINCIPLES, "principles_version": PRINCIPLES_VERSION},
+        {"form": form, "principles": PRINCIPLES, "principles_version": PRINCIPLES_VERSION},
     )
 
 

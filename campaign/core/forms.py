@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-import base64
-import copy
-import hashlib
-import hmac
-import time
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
 from campaign.core.emails import validate_mailable_domain
+from campaign.core.validators import EMAIL_MAX_LENGTH, validate_no_url, validate_plain_line
 
 
 class AccessibleBoundField(forms.BoundField):
@@ -34,29 +31,13 @@ class AccessibleForm(forms.Form):
     bound_field_class = AccessibleBoundField
 
 
-class SharedFields(dict):
-    """A form's declared fields, handed to each instance as they are (see SharedFieldsMixin)."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-class SharedFieldsMixin:
-    """For a form whose instances never change their fields: they share the declared
-    field objects. Django deep-copies every field and widget for each instance, so
-    that one may change its own (a queryset, a widget's attributes); for the sign form
-    that copy was a tenth of the sign POST's CPU (py-spy, in process).
-    A subclass must not change a field in place; it may replace one with its own copy."""
-
-    def __init__(self, *args, **kwargs):
-        self.base_fields = SharedFields(type(self).base_fields)
-        super().__init__(*args, **kwargs)
-
-
 class MailableEmailField(forms.EmailField):
     """An address we will mail: Django's checks, then one that its mail code can write
     the domain (see validate_mailable_domain). The second runs only on an address the
     first accepts, so a visitor sees one message at a time."""
+
+    def __init__(self, *, max_length: int = EMAIL_MAX_LENGTH, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
 
     def run_validators(self, value) -> None:
         super().run_validators(value)
@@ -64,12 +45,19 @@ class MailableEmailField(forms.EmailField):
             validate_mailable_domain(value)
 
 
+class PlainLineField(forms.CharField):
+    """A short line others may read (a name, a role, a town): ordinary characters, no
+    web addresses."""
+
+    default_validators: ClassVar[list] = [validate_plain_line, validate_no_url]
+
+
 class CountryField(LazyTypedChoiceField):
     """A country choice whose ~250 choices are shared by every copy of the form.
 
-    Django deep-copies a form's fields for each instance, choices included: for the
-    country list that was 0.6 ms of every sign request (profiled under `make bench`).
-    The list is never changed after the form class is built, so copies share it."""
+    Django deep-copies a form's fields for each instance, choices included; for this
+    list that copy and the walk through it to validate cost several times the rest
+    of a sign form. The list never changes once the form class is built."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,79 +76,100 @@ class CountryField(LazyTypedChoiceField):
         return str(value) in codes
 
 
-class SharedOptionsSelect(forms.Select):
-    """A select whose empty rendering is kept per language and attributes.
+# --- Public forms against bots --------------------------------------------------------
 
-    Django renders each option through a template: a country list of ~250 options took
-    two thirds of the letter page's time under load (profiled by `make bench`). With no
-    value chosen the HTML is the same for every visitor, so it is rendered once per
-    process; a chosen value (a form sent back with errors) renders as usual.
-    """
+
+class HoneypotField(forms.CharField):
+    """A field people never see (hidden by CSS, skipped by screen readers): bots fill it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Leave this field empty"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+        super().__init__(required=False, max_length=200, **kwargs)
+
+
+class HoneypotForm(AccessibleForm):
+    """A public form with a honeypot, named by `honeypot_name` (a name bots like to
+    fill, and one the form does not use for a real field). A view answers a bot as if
+    all went well and stores nothing (see is_bot). Templates render it with
+    core/_honeypot.html."""
+
+    honeypot_name: ClassVar[str] = "website"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._rendered: dict[tuple, str] = {}
+        self.fields[self.honeypot_name] = HoneypotField()
 
-    def __deepcopy__(self, memo):
-        # Forms deep-copy their widgets. The copies share the choices (Django would
-        # normalise all of them again for every form) and what has been rendered; only
-        # the attributes, which error rendering changes, are the copy's own.
-        result = copy.copy(self)
-        result.attrs = self.attrs.copy()
-        memo[id(self)] = result
-        return result
+    @property
+    def honeypot(self) -> forms.BoundField:
+        return self[self.honeypot_name]
 
-    def render(self, name, value, attrs=None, renderer=None):
-        if value not in (None, ""):
-            return super().render(name, value, attrs, renderer)
-        final = {**self.attrs, **(attrs or {})}
-        key = (name, translation.get_language(), tuple(sorted((k, str(v)) for k, v in final.items())))
-        html = self._rendered.get(key)
-        if html is None:
-            html = self._rendered[key] = super().render(name, value, attrs, renderer)
-        return html
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.is_bound and self.data.get(self.honeypot_name))
 
 
-# --- Form stamps ----------------------------------------------------------------------
-# A public form carries the time it was rendered, with a MAC: "<milliseconds>.<MAC>".
-# Every letter page a crowd loads gets a fresh one, so it is made with one HMAC rather
-# than django.core.signing (JSON, base64, a timestamp of its own around the HMAC): in
-# process, 3.0 µs to make and 4.2 to check, against 9.0 and 9.5. A stamp made with a
-# key now in SECRET_KEY_FALLBACKS is still accepted, as Django's signing would.
+class StampField(forms.CharField):
+    """The form's stamp, a hidden input that always renders a fresh one: a form sent
+    back with errors (an expired stamp among them) must not carry the old stamp again."""
 
-STAMP_MAX_DIGITS = 16
+    widget = forms.HiddenInput
 
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=200, **kwargs)
 
-def _stamp_mac(moment: str, salt: str, secret: str) -> bytes:
-    key = hashlib.sha256(f"campaign.form-stamp:{salt}:{secret}".encode()).digest()
-    return base64.urlsafe_b64encode(hmac.digest(key, moment.encode(), "sha256")[:18])
+    def bound_data(self, data, initial):
+        return initial
 
 
-def make_form_stamp(*, salt: str, at: float | None = None) -> str:
-    moment = str(int((time.time() if at is None else at) * 1000))
-    return f"{moment}.{_stamp_mac(moment, salt, settings.SECRET_KEY).decode()}"
+class StampedForm(HoneypotForm):
+    """A public form that knows when it was rendered: a stamp signed with Django's
+    TimestampSigner (so SECRET_KEY_FALLBACKS still verify it) and a salt of the form's
+    own, so a stamp made for one form is worthless for another. A form sent back
+    sooner than SIGN_MIN_FILL_SECONDS after it was rendered (a bot), or later than
+    `stamp_max_age`, is refused with a message. The signer dates to the second.
 
+    A stamp is made when the page is rendered, so it only suits a page that is not
+    shared by a cache."""
 
-def _stamp_time(stamp: str, salt: str) -> float | None:
-    """When the stamp says its form was rendered, or None if it is not ours."""
-    moment, _dot, mac = stamp.partition(".")
-    if not (moment.isascii() and moment.isdigit() and len(moment) <= STAMP_MAX_DIGITS and mac.isascii()):
-        return None
-    keys = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
-    if not any(hmac.compare_digest(mac.encode(), _stamp_mac(moment, salt, secret)) for secret in keys):
-        return None
-    return int(moment) / 1000
+    stamp_salt: ClassVar[str]
+    stamp_max_age: ClassVar[int] = 60 * 60 * 24
 
+    stamp = StampField()
 
-def check_form_stamp(stamp: str, *, salt: str, min_seconds: float, max_age: int = 60 * 60 * 24) -> None:
-    """Refuse a public form sent back faster than a person could fill it (a bot), or
-    from a page rendered too long ago (or not by us)."""
-    rendered_at = _stamp_time(stamp or "", salt)
-    if rendered_at is None or time.time() - rendered_at > max_age:
-        raise ValidationError(
-            _("This form has expired. Please check your details and submit it again."), code="expired"
-        )
-    if time.time() - rendered_at < min_seconds:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "stamp_salt" not in cls.__dict__:
+            raise TypeError(f"{cls.__name__} needs a stamp_salt of its own.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stamp"].initial = self.stamp_make  # made when the form is rendered
+
+    @classmethod
+    def stamp_signer(cls) -> signing.TimestampSigner:
+        return signing.TimestampSigner(salt=f"campaign.form-stamp.{cls.stamp_salt}")
+
+    @classmethod
+    def stamp_make(cls) -> str:
+        return cls.stamp_signer().sign("")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        stamp = cleaned.get("stamp") or ""
+        signer = self.stamp_signer()
+        try:
+            signer.unsign(stamp, max_age=self.stamp_max_age)
+        except signing.BadSignature:
+            raise ValidationError(
+                _("This form has expired. Please check your details and submit it again."), code="expired"
+            ) from None
+        # The signer tells an age only against a bound: a stamp it still accepts with
+        # the minimum as max_age was rendered less than that ago.
+        try:
+            signer.unsign(stamp, max_age=settings.SIGN_MIN_FILL_SECONDS)
+        except signing.SignatureExpired:
+            return cleaned
         raise ValidationError(
             _("That was very quick. Please check your details and submit the form again."), code="too_fast"
         )

@@ -10,7 +10,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from campaign.core.emails import normalise_email
 
@@ -124,3 +127,28 @@ def request_within_limits(request: HttpRequest, *, scope: str, email: str, per_i
     """Count one submission of a public form against its client and its address; False
     once either is over its hourly limit."""
     return hits(request_limits(request, scope=scope, email=email, per_ip=per_ip, per_address=per_address))
+
+
+TOO_MANY = _("We have received a lot of requests from your connection or for this address in the last hour.")
+
+
+def rate_limited(
+    request: HttpRequest,
+    *,
+    message: str | Promise = TOO_MANY,
+    title: str | Promise | None = None,
+    note: str | Promise | None = None,
+    back_url: str | None = None,
+    back_label: str | Promise | None = None,
+    as_json: bool = False,
+    retry_after: int = 3600,
+) -> HttpResponse:
+    """The answer to a request over its limit: 429, with when to try again (the limits
+    count by the hour). `message` says what was limited; `back_url` where to go back."""
+    if as_json:
+        response: HttpResponse = JsonResponse({"error": "rate_limited", "detail": str(message)}, status=429)
+    else:
+        context = {"title": title, "message": message, "note": note, "back_url": back_url, "back_label": back_label}
+        response = render(request, "core/rate_limited.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

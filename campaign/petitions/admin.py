@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaign.core.admin import ReadOnlyAdminMixin
 from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.pagecache import public_pages_changed
 from campaign.petitions import services
@@ -38,15 +39,11 @@ class DemandInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
-class PetitionVersionInline(admin.TabularInline):
+class PetitionVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PetitionVersion
     extra = 0
-    can_delete = False
     fields = ["number", "title", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Petition)
@@ -255,16 +252,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignatureExport)
-class SignatureExportAdmin(admin.ModelAdmin):
+class SignatureExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["petition", "exported_by", "created_at"]
     list_filter = ["petition"]
     readonly_fields = ["petition", "exported_by", "created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -8,10 +8,11 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.core.pagecache import PAGE_SECONDS, facts_found, facts_keys, markers, page_lookup, page_respond
-from campaign.core.ratelimit import client_ip, hits, hits_and_get, request_limits
+from campaign.core.ratelimit import client_ip, hits, hits_and_get, rate_limited, request_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
 from campaign.petitions.models import Petition
@@ -44,9 +45,12 @@ def _closed(request, petition: Petition):
 
 
 def _too_many(request, petition: Petition):
-    response = render(request, "petitions/rate_limited.html", {"petition": petition}, status=429)
-    response["Retry-After"] = "3600"
-    return response
+    return rate_limited(
+        request,
+        note=_("If you signed already, your confirmation email is on its way: look in your inbox and spam folder."),
+        back_url=petition.get_absolute_url(),
+        back_label=_("Back to the letter"),
+    )
 
 
 def _limits(request, email: str, scope: str) -> list[tuple[str, str, int]]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.core.ratelimit import hits, request_limits
+from campaign.core.ratelimit import hits, rate_limited, request_limits
 from campaign.privacy import services
 from campaign.privacy.forms import AccessRequestForm
 
@@ -42,9 +42,10 @@ def _limits(request, email: str) -> list[tuple[str, str, int]]:
 
 
 def _too_many(request):
-    response = render(request, "privacy/rate_limited.html", status=429)
-    response["Retry-After"] = "3600"
-    return response
+    return rate_limited(
+        request,
+        note=_("If you asked already, the email with your link is on its way: look in your inbox and spam folder."),
+    )
 
 
 @require_http_methods(["GET", "POST"])

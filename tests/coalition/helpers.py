@@ -7,8 +7,9 @@ from PIL import Image
 
 from campaign.accounts.models import User
 from campaign.accounts.roles import ORGANISER, REPRESENTATIVE
+from campaign.coalition.forms import ApplicationForm
 from tests.accounts.helpers import enrol_totp, totp_code  # noqa: F401 - re-exported for the coalition tests
-from tests.petitions.helpers import old_stamp
+from tests.core.helpers import old_stamp
 
 
 def apply_data(**overrides) -> dict:
@@ -28,7 +29,7 @@ def apply_data(**overrides) -> dict:
         "is_authorised": "on",
         "accepts_principles": "on",
         "nickname": "",
-        "stamp": old_stamp(),
+        "stamp": old_stamp(ApplicationForm),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.coalition import services
+from campaign.coalition.forms import ApplicationForm
 from campaign.coalition.models import Application, Organisation
 from tests.coalition.factories import EndorsementFactory, OrganisationFactory, PendingOrganisationFactory
 from tests.coalition.helpers import apply_data
+from tests.core.helpers import old_stamp
 from tests.factories import HOSTILE, PetitionFactory
-from tests.petitions.helpers import old_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,9 @@ def test_join_page_renders_form_with_principles(client):
     assert 'name="is_authorised"' in html and 'name="accepts_principles"' in html
     assert "<legend>Letters the organisation endorses" in html
     assert RAW_SCRIPT not in html
+    stamp = re.search(r'name="stamp" value="([^"]+)"', html).group(1)
+    assert ApplicationForm.stamp_signer().unsign(stamp, max_age=60) == ""  # made now, for this form
+    assert 'class="honeypot" aria-hidden="true"' in html and 'name="nickname"' in html
 
 
 def test_apply_stores_application_and_mails_a_confirmation(client, mailoutbox, django_capture_on_commit_callbacks):
@@ -149,7 +153,7 @@ def test_apply_refuses_bad_input_with_a_message_and_keeps_the_rest(client, overr
 
 
 def test_apply_refuses_a_form_sent_back_too_fast(client):
-    response = client.post(reverse("coalition:apply"), apply_data(stamp=old_stamp(0)))
+    response = client.post(reverse("coalition:apply"), apply_data(stamp=old_stamp(ApplicationForm, 0)))
     assert "quick" in str(response.context["form"].non_field_errors())
     assert not Application.objects.exists()
 
@@ -175,6 +179,7 @@ def test_apply_is_rate_limited_per_ip(client, settings):
     second = client.post(reverse("coalition:apply"), apply_data(email="b@riverside-privacy.example.org"))
     assert (first.status_code, second.status_code) == (302, 429)
     assert second["Retry-After"] == "3600"
+    assert f'href="{reverse("coalition:directory")}"' in second.content.decode()  # the way back
 
 
 def _submitted() -> Application:

@@ -1,7 +1,9 @@
+import json
+
 import pytest
 from django.test import RequestFactory
 
-from campaign.core.ratelimit import client_ip, hits, hits_and_get, keyed_hash
+from campaign.core.ratelimit import client_ip, hits, hits_and_get, keyed_hash, rate_limited
 
 
 def test_client_ip_ignores_forwarded_header_without_trusted_proxy(settings):
@@ -47,3 +49,19 @@ def test_hits_and_get_counts_and_reads_on_any_cache():
     assert hits_and_get(limits, get=["facts", "missing"]) == (True, {"facts": {"open": True}})
     assert hits_and_get(limits, get=["facts"]) == (False, {"facts": {"open": True}})
     assert hits_and_get([("sign:ip", "anyone", 0)]) == (True, {})  # no limit, nothing read or counted
+
+
+def test_rate_limited_answers_429_with_retry_after_and_the_way_back(rf):
+    response = rate_limited(rf.get("/"), note="Your mail is on its way.", back_url="/letters/x/", back_label="Back")
+    html = response.content.decode()
+    assert (response.status_code, response["Retry-After"]) == (429, "3600")
+    assert "Too many attempts" in html
+    assert "from your connection or for this address" in html
+    assert "Your mail is on its way." in html
+    assert '<a href="/letters/x/">Back</a>' in html
+
+
+def test_rate_limited_answers_json_for_an_api(rf):
+    response = rate_limited(rf.get("/"), message="Too many exports.", as_json=True)
+    assert (response.status_code, response["Retry-After"]) == (429, "3600")
+    assert json.loads(response.content) == {"error": "rate_limited", "detail": "Too many exports."}

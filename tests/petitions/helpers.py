@@ -1,11 +1,10 @@
-import time
-
-from campaign.petitions.forms import form_stamp
+from campaign.petitions.forms import SignatureForm
+from tests.core import helpers
 
 
 def old_stamp(seconds_ago: float = 60) -> str:
-    """A form stamp from a while ago, as a person who read the letter would send."""
-    return form_stamp(at=time.time() - seconds_ago)
+    """A sign form stamp from a while ago, as a person who read the letter would send."""
+    return helpers.old_stamp(SignatureForm, seconds_ago)
 
 
 def sign_data(**overrides) -> dict:

@@ -62,7 +62,9 @@ def test_access_form_is_rate_limited(client, settings, django_capture_on_commit_
     settings.SIGN_RATE_PER_ADDRESS_PER_HOUR = 2
     for _ in range(2):
         assert ask(client, "limited@example.org", django_capture_on_commit_callbacks).status_code == 302
-    assert ask(client, "limited@example.org", django_capture_on_commit_callbacks).status_code == 429
+    refused = ask(client, "limited@example.org", django_capture_on_commit_callbacks)
+    assert refused.status_code == 429
+    assert "the email with your link is on its way" in refused.content.decode()
 
 
 def test_person_data_page_lists_signatures_and_applications(client, mailoutbox, django_capture_on_commit_callbacks):
