@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -14,7 +13,6 @@ from campaign.core.forms import (
     MailableEmailField,
     SharedFieldsMixin,
     SharedOptionsSelect,
-    check_form_stamp,
     make_form_stamp,
 )
 
@@ -42,7 +40,9 @@ def validate_no_url(value: str) -> None:
 
 
 def form_stamp(at: float | None = None) -> str:
-    """The sign form's stamp: when it was rendered (now, or `at`), with a MAC."""
+    """A form stamp: when the form was rendered (now, or `at`), with a MAC. The coalition's
+    application form carries one; the sign form no longer does, as a page served from a
+    cache shows when the cached copy was rendered, not when the reader opened it."""
     return make_form_stamp(salt=FORM_STAMP_SALT, at=at)
 
 
@@ -90,18 +90,11 @@ class SignatureForm(SharedFieldsMixin, AccessibleForm):
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    # When the form was rendered, signed: the template writes a fresh one every time.
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     @property
     def is_bot(self) -> bool:
         """A filled honeypot: answer as if all went well, store nothing."""
         return bool(self.is_bound and self.data.get("website"))
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        check_form_stamp(cleaned.get("stamp", ""), salt=FORM_STAMP_SALT, min_seconds=settings.SIGN_MIN_FILL_SECONDS)
-        return cleaned
 
 
 class ResendForm(AccessibleForm):

@@ -4,7 +4,7 @@ from campaign.petitions.forms import form_stamp
 
 
 def old_stamp(seconds_ago: float = 60) -> str:
-    """A form stamp from a while ago, as a person who read the letter would send."""
+    """A form stamp from a while ago, as a person who read the form would send."""
     return form_stamp(at=time.time() - seconds_ago)
 
 
@@ -17,7 +17,6 @@ def sign_data(**overrides) -> dict:
         "affiliation": "",
         "consent": "on",
         "website": "",
-        "stamp": old_stamp(),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
