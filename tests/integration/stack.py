@@ -92,7 +92,7 @@ class Visitor:
         return dict(TOKEN_INPUT.findall(page))
 
     def sign(self, slug: str, email: str, tokens: dict | None = None, name: str = "Amara Okafor") -> Response:
-        tokens = tokens or self.prepare_sign(slug)
+        tokens = self.prepare_sign(slug) if tokens is None else tokens
         fields = {"name": name, "email": email, "country": "GB", "consent": "on", "website": ""}
         return self.request(f"/letters/{slug}/sign/", {**tokens, **fields})
 
