@@ -166,10 +166,10 @@ else:
         }
     }
 
-# How long a web process may answer the crowd's letter page and count API again with
-# what it last read from the cache (campaign.core.frontcache): the public count can be
-# that many seconds behind; 0 reads the cache for every request.
-FRONT_CACHE_SECONDS = float(env("FRONT_CACHE_SECONDS", "1"))
+# How long a public page every reader gets alike (a letter, the count API) may be kept,
+# by Django and by a cache in front (campaign.core.pagecache): a new signature shows in
+# the count within twice this.
+PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 5)
 
 # --- Mail ----------------------------------------------------------------------------
 

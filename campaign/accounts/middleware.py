@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,6 +18,10 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session no one is logged in: the session is left unread, so a
+        # reader's page does not vary on Cookie and a shared cache can keep it.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._allowed(request.path) and self._missing(user):
             messages.info(

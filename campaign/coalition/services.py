@@ -398,6 +398,32 @@ def organisation_change_propose(
     return change
 
 
+def organisation_profile_update(
+    *, organisation: Organisation, by, name: str, short_name: str, website: str, country: str
+) -> OrganisationChange | None:
+    """Its profile's editor saved what shows at once (ProfileForm.save); now the fields
+    organisers reviewed. A representative proposes them (organisation_change_propose);
+    an organiser's edit applies at once, as it would in the admin. The cached public
+    pages are retired either way: the letters it endorses show its name and logo.
+    Returns the change awaiting review, or None."""
+    if rules.can_manage_endorsements(by, organisation):
+        change = organisation_change_propose(
+            organisation=organisation, by=by, name=name, short_name=short_name, website=website, country=country
+        )
+    else:
+        change = None
+        Organisation.objects.filter(pk=organisation.pk).update(
+            name=name,
+            short_name=short_name,
+            website=website,
+            country=country,
+            domain=domain_of(website),
+            updated_at=timezone.now(),
+        )
+    public_pages_changed()
+    return change
+
+
 def _change_decide(*, change: OrganisationChange, by, reason: str, approve: bool) -> Decision:
     # Someone who is both an organiser and the representative does not review their own change.
     if not rules.can_review(by) or change.proposed_by_id == by.pk:

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,15 +34,16 @@ from campaign.coalition.models import (
     Endorsement,
     Organisation,
     OrganisationChange,
-    domain_of,
 )
-from campaign.core.pagecache import public_pages_changed
+from campaign.core.origin import same_origin_post
+from campaign.core.pagecache import public_page
 from campaign.core.ratelimit import client_ip, rate_limited, request_within_limits
 from campaign.petitions.models import Petition
 
 # --- Public -----------------------------------------------------------------------------
 
 
+@public_page
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -62,6 +62,7 @@ def directory(request):
     return render(request, "coalition/organisation_list.html", context)
 
 
+@public_page
 def organisation_detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.public().defer("logo_large", "logo_small"), slug=slug)
     endorsements = (
@@ -105,6 +106,7 @@ def _within_limits(request, email: str) -> bool:
     )
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     form = ApplicationForm(request.POST or None)
@@ -150,6 +152,7 @@ def application_thanks(request):
     return render(request, "coalition/application_check_inbox.html")
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def application_confirm(request, token: str):
     try:
@@ -366,18 +369,9 @@ def profile_edit(request, slug: str):
         try:
             with transaction.atomic():
                 form.save()
-                if is_representative:
-                    change = services.organisation_change_propose(
-                        organisation=organisation, by=request.user, **form.reviewed_values()
-                    )
-                else:
-                    change = None
-                    Organisation.objects.filter(pk=organisation.pk).update(
-                        **form.reviewed_values(),
-                        domain=domain_of(form.cleaned_data["website"]),
-                        updated_at=timezone.now(),
-                    )
-                public_pages_changed()  # its name and logo show on the letters it endorses
+                change = services.organisation_profile_update(
+                    organisation=organisation, by=request.user, **form.reviewed_values()
+                )
         except IntegrityError:  # a member took the same name a moment ago
             form.add_error("name", _("Another member already has this name."))
         else:

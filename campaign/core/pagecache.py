@@ -1,61 +1,68 @@
-"""Whole public pages from the shared cache, with holes for what is per visitor.
+"""Public pages any HTTP cache can serve, and the rendered copies Django keeps.
 
-A crowd reading a letter is sent the same HTML, but for two values in the sign form:
-the CSRF token and the form stamp. Such a page is rendered once with a marker in place
-of each hole, kept in the cache, and every request pours its own values into the copy.
-A hit costs one cache round trip and no database query, so a crowd refreshing a page
-never reaches PostgreSQL. A visitor with a message waiting ("you have signed out") is
-not served from, nor stored in, the cache: that page is theirs alone.
+A page every anonymous reader gets alike (a letter with its sign form, the home page)
+holds no token and sets no cookie, so it says `Cache-Control: public` with a short
+`s-maxage` and a cache in front (nginx, a CDN) answers a crowd. Django keeps its own
+rendered copy of the busiest one, the letter page, for PUBLIC_PAGE_SECONDS, so the
+requests that do reach it seldom reach PostgreSQL: a confirmation shows in the count
+within that time, and again as long in a cache in front.
 
-Each entry carries facts the view checks before serving it (the count it shows, say),
-and the generation of public content it was rendered in. Editorial changes that show
-on public pages (a letter edited, an organisation joining, a document published) call
-`public_pages_changed()`, which retires every entry at once; the timeout bounds how
-long any other change can take to show.
+Editorial changes that show on public pages (a letter edited, an organisation joining,
+a document published) call `public_pages_changed()` from their service, which retires
+every copy Django keeps at once; withdrawing or erasing a signer deletes the copies of
+their letter's page outright (`page_forget`), as those show their name.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.crypto import salted_hmac
-from django.utils.html import escape
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
-PAGE_SECONDS = 60
 
 
-@dataclass(frozen=True)
-class CachedPage:
-    html: str
-    facts: dict = field(default_factory=dict)
+# --- What a shared cache may keep -------------------------------------------------------
 
 
-def hole(name: str) -> str:
-    """The marker a hole is rendered as: derived from the secret key, so no text an
-    editor or a visitor types can stand in for it."""
-    return _hole(name, settings.SECRET_KEY)
+def is_personal(request: HttpRequest) -> bool:
+    """Whether the answer may hold something of this visitor's own: a session (someone
+    logged in, a message waiting), a message in its cookie, or a language they chose."""
+    names = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, settings.LANGUAGE_COOKIE_NAME)
+    return any(name in request.COOKIES for name in names)
 
 
-@functools.lru_cache(maxsize=64)
-def _hole(name: str, secret_key: str) -> str:
-    # Three HMACs per cached read (two holes and the page's key) showed in every
-    # profile of a crowd's reads. The secret is part of the memo's key, so a rotated
-    # secret gets markers of its own.
-    return f"hole-{name}-" + salted_hmac("campaign.core.pagecache", name, secret=secret_key).hexdigest()[:20]
+def public_page(view: Callable) -> Callable:
+    """A page every anonymous reader gets alike: any shared cache may keep it for
+    PUBLIC_PAGE_SECONDS. A visitor with a session, a message or a language choice gets
+    a page of their own that no cache may keep; were a cache to answer them with the
+    anonymous copy instead, they would see the public page, with nothing of anyone's."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if is_personal(request):
+            add_never_cache_headers(response)
+        elif response.status_code == 200 and not response.cookies:
+            # max-age=0: a browser asks again, so a reader who just signed sees the count move.
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_SECONDS)
+        return response
+
+    return wrapped
 
 
-def markers(*names: str) -> dict[str, str]:
-    return {name: hole(name) for name in names}
+# --- Rendered pages Django keeps --------------------------------------------------------
 
 
 def public_pages_changed() -> None:
@@ -70,97 +77,63 @@ def _bump() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+def _full_key(key: str) -> str:
+    return f"publicpage:{get_language()}:{key}"
+
+
 def page_forget(key: str) -> None:
-    """Delete a page's cached copies in every language, with their facts. Retiring a
-    page (public_pages_changed) leaves the old copy stored until it expires, and a copy
+    """Delete a page's cached copies in every language. Retiring pages
+    (public_pages_changed) leaves the old copies stored until they expire, and a copy
     that shows an erased or withdrawn signer's name must not stay anywhere."""
     keys = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            full_key = _full_key(key)
-        keys += [full_key, _facts_key(full_key)]
+            keys.append(_full_key(key))
     cache.delete_many(keys)
 
 
-@dataclass
-class PageSlot:
-    """Where a page lives in the cache: what was found there, and the generation the
-    lookup saw, so a page rendered from data older than a change is never kept as
-    current."""
+@dataclass(frozen=True)
+class CachedPage:
+    """A page's place in the cache, in the active language: the HTML found there if it
+    is current, and the generation the lookup saw, so a page rendered from data older
+    than a change is never kept as current."""
 
     key: str
     generation: int | None
-    page: CachedPage | None
-    cacheable: bool
-    also: dict = field(default_factory=dict)  # the other keys asked for that were found
+    html: str | None
 
-    def store(self, html: str, *, facts: dict, timeout: int = PAGE_SECONDS) -> None:
-        """Keep a page rendered with `markers()` in its holes, with the facts to check."""
-        if not self.cacheable:
-            return
+    def store(self, html: str, *, timeout: int) -> None:
         generation = self.generation
         if generation is None:
             generation = time.time_ns()
             if not cache.add(GENERATION_KEY, generation, None):
                 return  # someone else started a generation meanwhile
-        # The facts also on their own, for requests that need them and not the page.
-        cache.set_many({self.key: (generation, html, facts), _facts_key(self.key): (generation, facts)}, timeout)
+        cache.set(self.key, (generation, html), timeout)
 
 
-def _full_key(key: str) -> str:
-    # The markers depend on the secret key: after a key rotation, pages rendered with
-    # the old markers must not be served, so the key names the markers too.
-    return f"pagecache:{hole('')[-8:]}:{get_language()}:{key}"
-
-
-def page_current(key: str, *, also: list[str] | tuple = ()) -> tuple[int | None, CachedPage | None, dict]:
-    """(the generation, the current page in the active language or None, the values
-    of the `also` keys that were found): one cache round trip."""
+def page_lookup(key: str) -> CachedPage:
+    """The page kept under `key` in the active language: one cache round trip."""
     full_key = _full_key(key)
-    found = cache.get_many([full_key, GENERATION_KEY, *also])
-    generation, entry = found.pop(GENERATION_KEY, None), found.pop(full_key, None)
-    page = None
-    if entry is not None and generation is not None and entry[0] == generation:
-        page = CachedPage(html=entry[1], facts=entry[2])
-    return generation, page, found
+    found = cache.get_many([full_key, GENERATION_KEY])
+    generation, entry = found.get(GENERATION_KEY), found.get(full_key)
+    current = entry is not None and generation is not None and entry[0] == generation
+    return CachedPage(key=full_key, generation=generation, html=entry[1] if current else None)
 
 
-def _facts_key(full_key: str) -> str:
-    return f"{full_key}:facts"
+# --- Markers ----------------------------------------------------------------------------
 
 
-def facts_keys(key: str) -> list[str]:
-    """The cache keys that hold the facts kept with a current page (in the visitor's
-    language), without the page: read them along with something else (`facts_found`)."""
-    return [_facts_key(_full_key(key)), GENERATION_KEY]
+def hole(name: str) -> str:
+    """A marker for a value filled in after rendering, derived from the secret key so
+    that no text an editor or a visitor types can stand in for it. campaign.core.mail
+    renders a mail once for many recipients this way."""
+    return _hole(name, settings.SECRET_KEY)
 
 
-def facts_found(keys: list[str], found: dict) -> dict | None:
-    """The facts of a current page among the values read for `keys` (`facts_keys`);
-    None when no current page is cached."""
-    facts_key, generation_key = keys
-    generation, entry = found.get(generation_key), found.get(facts_key)
-    if entry is None or generation is None or entry[0] != generation:
-        return None
-    return entry[1]
+@functools.lru_cache(maxsize=64)
+def _hole(name: str, secret_key: str) -> str:
+    return f"hole-{name}-" + salted_hmac("campaign.core.pagecache", name, secret=secret_key).hexdigest()[:20]
 
 
-def page_lookup(request: HttpRequest, key: str, *, also: list[str] | tuple = ()) -> PageSlot:
-    """The slot for this page in the visitor's language, and the values of the `also`
-    keys (what the view checks the page against): one cache round trip."""
-    full_key = _full_key(key)
-    if len(messages.get_messages(request)):
-        return PageSlot(key=full_key, generation=None, page=None, cacheable=False)
-    generation, page, found = page_current(key, also=also)
-    return PageSlot(key=full_key, generation=generation, page=page, cacheable=True, also=found)
-
-
-def fill(html: str, holes: dict[str, str]) -> str:
-    """The page with this visitor's value poured into each hole."""
-    for name, value in holes.items():
-        html = html.replace(hole(name), escape(value))
-    return html
-
-
-def page_respond(html: str, holes: dict[str, str]) -> HttpResponse:
-    return HttpResponse(fill(html, holes))
+def markers(*names: str) -> dict[str, str]:
+    return {name: hole(name) for name in names}

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaign.core.middleware import database_unavailable_response, is_database_unavailable
+from campaign.core.pagecache import public_page
 from campaign.petitions import selectors
 from campaign.petitions.models import Petition
 
 
+@public_page
 def home(request):
     letters = list(Petition.objects.public().order_by("status", "-created_at")[:6])
     for letter in letters:
@@ -32,18 +34,25 @@ class CookieUse:
 # page and compares: the notice cannot claim less, or more, than the site does.
 PAGE_COOKIES = (
     CookieUse(
-        _("The home page, the list of letters, the evidence library, the coalition's directory and this notice"),
-        ("home", "petitions:list", "articles:list", "coalition:directory", "privacy"),
+        _(
+            "Every page a reader sees: the home page, the letters and their sign forms, the evidence library, "
+            "the coalition's directory, this notice, and the forms to get a new confirmation link, to ask what "
+            "we hold about you and to join the coalition"
+        ),
+        (
+            "home",
+            "petitions:list",
+            "petitions:detail",
+            "petitions:resend",
+            "articles:list",
+            "coalition:directory",
+            "coalition:apply",
+            "privacy",
+            "privacy:request",
+        ),
         (),
     ),
-    CookieUse(
-        _(
-            "Each letter's page (it holds the sign form), and the forms to get a new confirmation link, "
-            "to ask what we hold about you, to join the coalition, and the organisers' login"
-        ),
-        ("petitions:detail", "petitions:resend", "privacy:request", "coalition:apply", "account_login"),
-        (settings.CSRF_COOKIE_NAME,),
-    ),
+    CookieUse(_("The organisers' login"), ("account_login",), (settings.CSRF_COOKIE_NAME,)),
 )
 
 
@@ -70,6 +79,7 @@ def privacy_facts() -> dict:
     }
 
 
+@public_page
 def privacy(request):
     return render(request, "core/privacy.html", privacy_facts())
 
@@ -84,6 +94,13 @@ def bad_request(request, exception):
         detail = "The request body is too large." if too_large else "The request could not be read."
         return JsonResponse({"error": error, "detail": detail}, status=status)
     return render(request, "400.html", {"too_large": too_large}, status=status)
+
+
+def cross_site_refused(request):
+    """A post to a public form from another site (campaign.core.origin)."""
+    response = render(request, "403_cross_site.html", status=403)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def page_not_found(request, exception):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.core.admin import ReadOnlyAdminMixin
 from campaign.core.csv import EXCEL_BOM, csv_chunks
-from campaign.core.pagecache import public_pages_changed
 from campaign.petitions import services
 from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport
 
@@ -76,16 +75,13 @@ class PetitionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # Demands are saved with the inlines, so the text is complete only now.
-        services.petition_record_version(petition=form.instance)
-        public_pages_changed()
+        services.petition_publish_changes(petition=form.instance)
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        public_pages_changed()
+        services.petitions_delete(petitions=Petition.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        public_pages_changed()
+        services.petitions_delete(petitions=queryset)
 
     def get_urls(self):
         # An export carries every signer's address: whoever asks must have given their

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, PlainLineField, StampedForm
+from campaign.core.forms import AccessibleForm, CountryField, HoneypotForm, MailableEmailField, PlainLineField
 
 CONSENT_TEXT = _(
     "I agree that this campaign stores my name, email address and country to confirm and count "
@@ -12,13 +12,9 @@ CONSENT_TEXT = _(
 )
 
 
-def form_stamp() -> str:
-    """The sign form's stamp, made now."""
-    return SignatureForm.stamp_make()
-
-
-class SignatureForm(StampedForm):
-    stamp_salt = "petitions.sign"
+class SignatureForm(HoneypotForm):
+    # No form stamp: the letter page is shared by caches, so a stamp would tell when the
+    # cached copy was rendered, not when the reader opened it.
 
     name = PlainLineField(
         label=_("Your name"),

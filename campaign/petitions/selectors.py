@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Sum
 
-from campaign.core.pagecache import page_current
 from campaign.petitions.models import Petition, Signature, SignatureCounter
 from campaign.petitions.services import count_cache_key, wall_cache_key
 
@@ -16,42 +15,6 @@ WALL_PAGE_SIZE = 50
 # PostgreSQL a walk through every row before it, on a page no cache keeps.
 WALL_MAX_PAGE = 200
 WALL_CACHE_SECONDS = 15
-
-
-# Slug -> letter id, per process. With it, a read asks the cache for its page (or API
-# card) and for the count in one round trip instead of two. Only a hint: the reader
-# checks it against the id its cached entry names (a slug can change hands).
-_ids_by_slug: dict[str, int] = {}
-_IDS_KEPT = 10_000
-
-
-def count_key_for_slug(slug: str) -> str | None:
-    """The count's cache key for the letter last seen at this slug, if any."""
-    petition_id = _ids_by_slug.get(slug)
-    return count_cache_key(petition_id) if petition_id is not None else None
-
-
-def signature_count_seen(slug: str, petition_id: int, found: dict) -> int:
-    """The count of a letter, taken from `found` (values a read fetched along with its
-    page) when it holds it, else as signature_count_of does."""
-    if len(_ids_by_slug) >= _IDS_KEPT:
-        _ids_by_slug.clear()
-    _ids_by_slug[slug] = petition_id
-    key = count_cache_key(petition_id)
-    return found[key] if key in found else signature_count_of(petition_id)
-
-
-def letter_page_cached(slug: str) -> str | None:
-    """The letter page as cached (its holes not yet filled) when it is current and
-    shows the live count, from one cache round trip and no query; else None, and the
-    view renders it."""
-    count_key = count_key_for_slug(slug)
-    if count_key is None:
-        return None
-    _generation, page, found = page_current(f"letter:{slug}", also=[count_key])
-    if page is None or page.facts["count"] != found.get(count_cache_key(page.facts["petition_id"])):
-        return None
-    return page.html
 
 
 def signature_count(petition: Petition) -> int:

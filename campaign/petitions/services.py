@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
-from campaign.core.pagecache import page_forget
+from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.core.services import outbox_create_with, outbox_enqueue
 from campaign.petitions.forms import CONSENT_TEXT
@@ -83,6 +83,19 @@ def petition_record_version(*, petition: Petition) -> PetitionVersion:
             version = PetitionVersion.objects.create(petition=petition, number=number, **text)
         Petition.objects.filter(pk=petition.pk).update(version=number, text_fingerprint=fingerprint)
     return version
+
+
+def petition_publish_changes(*, petition: Petition) -> PetitionVersion:
+    """An organiser saved the letter (its demands too): record its text's version and
+    retire the cached public pages, which show it."""
+    version = petition_record_version(petition=petition)
+    public_pages_changed()
+    return version
+
+
+def petitions_delete(*, petitions: QuerySet[Petition]) -> None:
+    petitions.delete()
+    public_pages_changed()
 
 
 # --- Tokens -----------------------------------------------------------------------------

@@ -3,41 +3,23 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
-from django.http import Http404
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.pagecache import PAGE_SECONDS, facts_found, facts_keys, markers, page_lookup, page_respond
-from campaign.core.ratelimit import client_ip, hits, hits_and_get, rate_limited, request_limits
+from campaign.core.origin import same_origin_post
+from campaign.core.pagecache import is_personal, page_lookup, public_page
+from campaign.core.ratelimit import client_ip, hits, rate_limited, request_limits
 from campaign.petitions import selectors, services
-from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
+from campaign.petitions.forms import ResendForm, SignatureForm
 from campaign.petitions.models import Petition
 
 
 def _public_petition(slug: str) -> Petition:
     return get_object_or_404(Petition.objects.public(), slug=slug)
-
-
-# What signing needs of a letter, kept with its cached page (see _letter_within_limits).
-SIGNING_FIELDS = ("id", "slug", "title", "version", "status", "opens_at", "closes_at")
-
-
-def _letter_within_limits(request, slug: str, email: str) -> tuple[Petition, bool]:
-    """The letter a signature is for, and whether this submission is within the rate
-    limits (it is counted): one cache round trip for both. A surge posts to a letter
-    whose page is cached, and the cache keeps what signing needs of it with the page,
-    current to the last edit (an edit retires the page and its facts): no query then.
-    Else the database."""
-    keys = facts_keys(f"letter:{slug}")
-    within, found = hits_and_get(_limits(request, email, "sign"), get=keys)
-    facts = facts_found(keys, found)
-    if facts is not None and "signing" in facts:
-        return Petition(**facts["signing"]), within
-    return _public_petition(slug), within
 
 
 def _closed(request, petition: Petition):
@@ -63,6 +45,7 @@ def _limits(request, email: str, scope: str) -> list[tuple[str, str, int]]:
     )
 
 
+@public_page
 def petition_list(request):
     petitions = list(Petition.objects.public().order_by("status", "-created_at"))
     for petition in petitions:
@@ -83,15 +66,14 @@ def _wall_page_number(request) -> int:
     return page
 
 
-def _detail_context(request, petition: Petition, form: SignatureForm, *, signature_count: int | None = None) -> dict:
+def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
     wall_page_number = _wall_page_number(request)
     wall, wall_has_more = selectors.wall_page(petition, wall_page_number)
     return {
         "petition": petition,
         "demands": petition.demands.all(),
         "form": form,
-        "stamp": form_stamp(),
-        "signature_count": selectors.signature_count(petition) if signature_count is None else signature_count,
+        "signature_count": selectors.signature_count(petition),
         "country_counts": selectors.country_counts(petition)[:20],
         "wall": wall,
         "wall_page": wall_page_number,
@@ -99,45 +81,30 @@ def _detail_context(request, petition: Petition, form: SignatureForm, *, signatu
     }
 
 
+@public_page
 def petition_detail(request, slug: str):
-    """The page a crowd reads: the same for everyone but the sign form's CSRF token and
-    stamp, so it comes from the page cache. A cached copy is served while the count it
-    shows is the current one; a confirmation, an edit or a closing date renders it anew."""
-    holes = {"csrf": get_token(request), "stamp": form_stamp()}
-    # Only the first page of signatories is cached: the one a crowd sees. Older pages
-    # are rendered for whoever asks, so no one can fill the cache with ?wall=N.
-    slot = None
-    if _wall_page_number(request) == 1:
-        count_key = selectors.count_key_for_slug(slug)
-        slot = page_lookup(request, f"letter:{slug}", also=[count_key] if count_key else [])
-    if slot and slot.page:
-        facts = slot.page.facts
-        if facts["count"] == selectors.signature_count_seen(slug, facts["petition_id"], slot.also):
-            return page_respond(slot.page.html, holes)
+    """The page a crowd reads, the same for every anonymous reader: Django keeps it
+    rendered for PUBLIC_PAGE_SECONDS, so a crowd costs PostgreSQL one render per letter
+    and language that often. Only the first page of signatories is kept, the one a
+    crowd sees, so no one can fill the cache with ?wall=N; a visitor of their own (a
+    session, a message) gets the page rendered for them."""
+    cached = None
+    if _wall_page_number(request) == 1 and not is_personal(request):
+        cached = page_lookup(f"letter:{slug}")
+        if cached.html is not None:
+            return HttpResponse(cached.html)
     petition = _public_petition(slug)
-    # Read as the cached path reads it, which notes the letter's id for this slug: the
-    # next read then fetches the count with the page.
-    count = selectors.signature_count_seen(slug, petition.pk, slot.also if slot else {})
-    context = _detail_context(request, petition, SignatureForm(), signature_count=count)
-    html = render_to_string("petitions/petition_detail.html", {**context, **_form_markers()}, request)
-    if slot:
-        signing = {name: getattr(petition, name) for name in SIGNING_FIELDS}
-        slot.store(
-            html,
-            facts={"petition_id": petition.pk, "count": count, "signing": signing},
-            timeout=_page_seconds(petition),
-        )
-    return page_respond(html, holes)
-
-
-def _form_markers() -> dict:
-    marks = markers("csrf", "stamp")
-    return {"csrf_token": marks["csrf"], "stamp": marks["stamp"]}
+    html = render_to_string(
+        "petitions/petition_detail.html", _detail_context(request, petition, SignatureForm()), request
+    )
+    if cached is not None:
+        cached.store(html, timeout=_page_seconds(petition))
+    return HttpResponse(html)
 
 
 def _page_seconds(petition: Petition) -> int:
     """Keep the page no longer than until the letter opens or closes on its own."""
-    seconds = PAGE_SECONDS
+    seconds = settings.PUBLIC_PAGE_SECONDS
     now = timezone.now()
     for moment in (petition.opens_at, petition.closes_at):
         if moment and moment > now:
@@ -145,22 +112,19 @@ def _page_seconds(petition: Petition) -> int:
     return seconds
 
 
+@same_origin_post
 @require_POST
 def petition_sign(request, slug: str):
     form = SignatureForm(request.POST)
     if form.is_bot:
         return redirect("petitions:thanks", slug=slug)
-    if not form.is_valid():
-        petition = _public_petition(slug)  # the whole letter, to show its page again
-        if not petition.is_open:
-            return _closed(request, petition)
-        context = _detail_context(request, petition, form)
-        return render(request, "petitions/petition_detail.html", context, status=200)
-    data = form.cleaned_data
-    petition, within_limits = _letter_within_limits(request, slug, data["email"])
+    petition = _public_petition(slug)
     if not petition.is_open:
-        return _closed(request, _public_petition(slug))  # the whole letter, for its page
-    if not within_limits:
+        return _closed(request, petition)
+    if not form.is_valid():
+        return render(request, "petitions/petition_detail.html", _detail_context(request, petition, form))
+    data = form.cleaned_data
+    if not hits(_limits(request, data["email"], "sign")):
         return _too_many(request, petition)
     details = services.SignatureDetails(
         name=data["name"],
@@ -174,7 +138,7 @@ def petition_sign(request, slug: str):
     try:
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
     except services.PetitionClosed:
-        return _closed(request, _public_petition(slug))
+        return _closed(request, petition)
     return redirect("petitions:thanks", slug=petition.slug)
 
 
@@ -183,6 +147,7 @@ def petition_thanks(request, slug: str):
     return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request, slug: str, token: str):
     petition = _public_petition(slug)
@@ -207,6 +172,7 @@ def signature_confirm(request, slug: str, token: str):
     return render(request, "petitions/signature_confirm.html", context)
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def signature_withdraw(request, slug: str, token: str):
     petition = _public_petition(slug)
@@ -222,6 +188,7 @@ def signature_withdraw(request, slug: str, token: str):
     return render(request, "petitions/signature_withdraw.html", {"petition": petition, "token": token})
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def signature_resend(request, slug: str):
     petition = _public_petition(slug)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.core.origin import same_origin_post
 from campaign.core.ratelimit import hits, rate_limited, request_limits
 from campaign.privacy import services
 from campaign.privacy.forms import AccessRequestForm
@@ -48,6 +49,7 @@ def _too_many(request):
     )
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def access_request(request):
     """The public form. Whatever the address, the answer is the same page; the data
@@ -105,6 +107,7 @@ def person_data_json(request, token: str):
     return response
 
 
+@same_origin_post
 @never_cache
 @require_http_methods(["GET", "POST"])
 def person_data_erase(request, token: str):
@@ -119,6 +122,7 @@ def person_data_erase(request, token: str):
     return render(request, "privacy/person_data_erase.html", {"token": token, "data": data})
 
 
+@same_origin_post
 @never_cache
 @require_POST
 def access_link_renew(request, token: str):

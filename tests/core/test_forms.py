@@ -3,7 +3,6 @@ from django import forms
 from django.core import signing
 from django.template.loader import render_to_string
 
-from campaign.coalition.forms import ApplicationForm
 from campaign.core.forms import AccessibleForm, HoneypotForm, PlainLineField, StampedForm
 from campaign.petitions.forms import SignatureForm
 from tests.core.helpers import old_stamp
@@ -97,7 +96,6 @@ def test_stamped_form_counts_a_stamp_that_is_not_ours_as_expired(stamp):
 
 def test_stamped_form_refuses_a_stamp_made_for_another_form():
     assert stamp_errors(NoteForm({"note": "hello", "stamp": old_stamp(OtherNoteForm)})) == ["expired"]
-    assert stamp_errors(ApplicationForm({"stamp": old_stamp(SignatureForm)})) == ["expired"]
 
 
 def test_stamped_form_refuses_an_altered_stamp():

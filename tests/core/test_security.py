@@ -22,7 +22,7 @@ from campaign.petitions import services
 from campaign.petitions.models import Signature
 from tests.accounts.helpers import enrol_totp, reauthenticate
 from tests.factories import ConfirmedSignatureFactory, PetitionFactory
-from tests.petitions.helpers import old_stamp, sign_data
+from tests.petitions.helpers import sign_data
 from tests.petitions.test_sign_properties import field, form_data
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,6 @@ def test_sign_form_property_no_500_single_line_headers_and_forged_fields_ignored
     client, petition, data, forged, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
-    if data.get("stamp") == "OLD":
-        data["stamp"] = old_stamp()
     posted = {**data, **{key: FORGED[key] for key in forged}}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), posted)

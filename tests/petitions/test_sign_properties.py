@@ -10,7 +10,6 @@ from campaign.core.models import OutboxMessage
 from campaign.petitions.forms import SignatureForm
 from campaign.petitions.models import Signature
 from tests.factories import PetitionFactory
-from tests.petitions.helpers import old_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,6 @@ form_data = st.fixed_dictionaries(
         "affiliation": field,
         "consent": st.sampled_from(["on", "", "false", "1"]),
         "is_public": st.sampled_from(["on", "", "yes"]),
-        "stamp": st.one_of(field, st.just("OLD")),
         "confirmed_at": st.just("2020-01-01T00:00:00Z"),
         "is_demo": st.just("on"),
         "petition_version": st.just("99"),
@@ -58,8 +56,6 @@ def petition():
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=form_data)
 def test_sign_form_never_errors_and_stores_only_valid_input(client, petition, data):
-    if data.get("stamp") == "OLD":
-        data["stamp"] = old_stamp()
     before = Signature.objects.count()
     response = client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), data)
     assert response.status_code in (200, 302)

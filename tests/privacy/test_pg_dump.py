@@ -89,7 +89,6 @@ def sign_confirm_and_show(client, mailoutbox, *, name: str, email: str):
     """Sign with a public name, confirm through the mailed link, and read the letter so
     its page (with the name on the wall) is in the cache."""
     petition = PetitionFactory()
-    client.get(petition.get_absolute_url())
     response = client.post(
         reverse("petitions:sign", kwargs={"slug": petition.slug}),
         sign_data(name=name, email=email, is_public="on", city="Quarrington"),
