@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.core.pagecache import PAGE_SECONDS, facts_found, facts_keys, markers, page_lookup, page_respond
-from campaign.core.ratelimit import client_ip, hits, hits_and_get, request_limits
+from campaign.core.pagecache import PAGE_SECONDS, markers, page_lookup, page_respond
+from campaign.core.ratelimit import client_ip, hits, request_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm, form_stamp
 from campaign.petitions.models import Petition
@@ -27,15 +27,8 @@ SIGNING_FIELDS = ("id", "slug", "title", "version", "status", "opens_at", "close
 
 def _letter_within_limits(request, slug: str, email: str) -> tuple[Petition, bool]:
     """The letter a signature is for, and whether this submission is within the rate
-    limits (it is counted): one cache round trip for both. A surge posts to a letter
-    whose page is cached, and the cache keeps what signing needs of it with the page,
-    current to the last edit (an edit retires the page and its facts): no query then.
-    Else the database."""
-    keys = facts_keys(f"letter:{slug}")
-    within, found = hits_and_get(_limits(request, email, "sign"), get=keys)
-    facts = facts_found(keys, found)
-    if facts is not None and "signing" in facts:
-        return Petition(**facts["signing"]), within
+    limits (it is counted)."""
+    within = hits(_limits(request, email, "sign"))
     return _public_petition(slug), within
 
 
