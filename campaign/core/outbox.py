@@ -2,7 +2,7 @@
 
 A change writes an OutboxMessage (kind, object id) in its own transaction; after commit
 a drain task is woken (one per burst), claims due messages with SKIP LOCKED and sends
-them over one SMTP session per batch. A message the broker never got, or whose worker
+them over one SMTP session. A message the broker never got, or whose worker
 died mid-send, is handed over again by the sweep (beat) once its claim has expired.
 """
 
@@ -245,10 +245,11 @@ def outbox_drain() -> int:
 
 
 def _drain_batches() -> int:
+    """Claim and send batches until a claim comes up empty, over one SMTP session."""
     sent = 0
-    while batch := _claim(limit=DRAIN_BATCH):
-        built = _build_batch(batch)
-        with _smtp_session() as session:
+    with _smtp_session() as session:
+        while batch := _claim(limit=DRAIN_BATCH):
+            built = _build_batch(batch)
             for message in batch:
                 try:
                     sent += _deliver(message, built[message.pk], session)
@@ -259,10 +260,10 @@ def _drain_batches() -> int:
 
 @contextlib.contextmanager
 def _smtp_session():
-    """One connection to the mail server for a batch, opened by its first mail and
-    closed at the end: a new session per mail costs the mail server a handshake (and
-    TLS and login, with a real one) each time. fail_silently=False: each mail's
-    outcome is its own exception."""
+    """One connection to the mail server, opened by the first mail sent on it and
+    closed at the end: a session per mail would cost the mail server a handshake (and
+    TLS and login, with a real one) for each. fail_silently=False: each mail's outcome
+    is its own exception."""
     session = get_connection(fail_silently=False)
     try:
         yield session

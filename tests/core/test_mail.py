@@ -1,4 +1,4 @@
-"""Mail goes out through Django's SMTP backend, one session per drain batch, against a
+"""Mail goes out through Django's SMTP backend, one session per drain, against a
 real SMTP server on loopback."""
 
 import pytest
@@ -66,10 +66,15 @@ def test_a_drain_sends_its_batch_over_one_smtp_session_and_closes_it(sink):
     assert (sink.sessions, sink.quits) == (1, 1)
 
 
-def test_each_batch_opens_its_own_session(sink):
+def test_a_drain_keeps_its_session_across_batches(sink):
     signatures(*(f"person{n}@example.org" for n in range(outbox.DRAIN_BATCH + 1)))
     assert outbox.outbox_drain() == outbox.DRAIN_BATCH + 1
-    assert (sink.sessions, sink.quits) == (2, 2)
+    assert (sink.sessions, sink.quits) == (1, 1)
+
+
+def test_a_drain_that_finds_nothing_opens_no_session(sink):
+    assert outbox.outbox_drain() == 0
+    assert sink.sessions == 0
 
 
 def test_a_mail_refused_mid_session_fails_alone_and_the_next_opens_a_fresh_session(sink):
