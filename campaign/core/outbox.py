@@ -33,6 +33,8 @@ DRAIN_BATCH = 50
 DRAIN_KICK_KEY = "outbox:drain-queued"
 # A drain the broker lost is replaced once the key expires (the sweep catches the rest).
 DRAIN_KICK_SECONDS = 10
+BROKER_AWAY_KEY = "outbox:broker-away"
+BROKER_PAUSE_SECONDS = 5
 
 
 class MailDeferred(Exception):
@@ -150,20 +152,28 @@ def _hand_to_worker(message_id: int) -> None:
     surge queues a drain per burst rather than a task per mail. If the broker is away
     the message stays in the database and the sweep hands it over once the broker is
     back; the person sees no error.
+
+    After a failed publish the site leaves the broker alone for BROKER_PAUSE_SECONDS
+    (docs/adr/0003-broker-pause.md): each try waits up to the broker's connection
+    timeout, and during an outage every sign request would wait with it.
     """
     from campaign.core.tasks import outbox_drain_task
 
     try:
-        if cache.add(DRAIN_KICK_KEY, message_id, DRAIN_KICK_SECONDS):
+        if not cache.add(DRAIN_KICK_KEY, message_id, DRAIN_KICK_SECONDS):
+            return  # a drain is queued: this message rides along
+        if cache.get(BROKER_AWAY_KEY) is None:
             try:
                 outbox_drain_task.delay()
             except Exception:
-                cache.delete(DRAIN_KICK_KEY)
-                raise
-        return
+                cache.set(BROKER_AWAY_KEY, True, BROKER_PAUSE_SECONDS)
+                logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
+            else:
+                return
+        cache.delete(DRAIN_KICK_KEY)
     except Exception:
-        logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
-    # Messages that rode along on the kick that failed wait for no drain either: mark
+        logger.warning("cache unavailable, outbox message %s left for the sweep", message_id)
+    # Messages that rode along on a kick that failed wait for no drain either: mark
     # them unqueued so the next sweep takes them rather than after their claim time.
     recently = timezone.now() - timedelta(seconds=DRAIN_KICK_SECONDS)
     OutboxMessage.objects.due().filter(Q(pk=message_id) | Q(queued_at__gte=recently)).update(queued_at=None)

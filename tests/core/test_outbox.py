@@ -173,6 +173,28 @@ def test_a_failed_hand_over_leaves_the_messages_that_rode_along_for_the_next_swe
     assert sorted(mail.to[0] for mail in mailoutbox) == ["one@example.org", "rode-along@example.org"]
 
 
+def test_after_a_broker_failure_the_site_leaves_the_broker_alone_for_a_while(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("one@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("two@example.org")
+    assert len(attempts) == 1  # the second request did not wait on the broker
+    assert OutboxMessage.objects.filter(queued_at__isnull=True).count() == 2
+    cache.delete(outbox.BROKER_AWAY_KEY)  # the pause is over
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("three@example.org")
+    assert len(attempts) == 2
+
+
 def test_drain_sends_every_due_message_once_and_leaves_the_rest(mailoutbox):
     due = [message_for(pending_signature(f"due{n}@example.org")) for n in range(outbox.DRAIN_BATCH + 3)]
     later = message_for(pending_signature("later@example.org"))

@@ -69,6 +69,7 @@ def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
         during.append((address, response.seconds))
         time.sleep(0.2)
     slowest = max(seconds for _, seconds in during)
+    median = sorted(seconds for _, seconds in during)[len(during) // 2]
     addresses = [address for address, _ in during]
     assert len(Signature.objects.filter(email__in=addresses)) == len(addresses)
     assert OutboxMessage.objects.filter(queued_at__isnull=True).count() >= 1
@@ -86,9 +87,13 @@ def test_broker_down_loses_no_signature_and_no_mail(make_stack, smtp):
     restarted = f" (the liveness probe restarted the worker {len(restarts)} time(s): {restarts})" if restarts else ""
     print(
         f"\nbroker down {OUTAGE_SECONDS}s ({stack.broker.kind}): {len(addresses)} signatures, all 302, "
-        f"slowest request {slowest:.2f}s; all mailed {recovery:.1f}s after the broker returned{restarted}"
+        f"median request {median:.2f}s, slowest {slowest:.2f}s; "
+        f"all mailed {recovery:.1f}s after the broker returned{restarted}"
     )
     assert slowest < 5
+    # Only a request that finds the broker gone waits for its connection timeout; the
+    # site then leaves the broker alone for a while (docs/adr/0003-broker-pause.md).
+    assert median < 1
     assert all(len(smtp.to(address)) == 1 for address in addresses)
     if stack.broker.kind != "redis":
         # The folder broker's outage never reaches the worker's side: a probe that
