@@ -60,10 +60,11 @@ SITE_ID = 1
 # --- Database ------------------------------------------------------------------------
 
 DATABASE_URL = env("DATABASE_URL") or embedded.postgres_url()
+# Persistent connections, checked before each request's first query, so one the server
+# ended (a restart, a terminated backend) is replaced before use.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
-DATABASES["default"]["ENGINE"] = "campaign.core.postgresql"  # Django's, with a health check sent nowhere
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 
 # --- Apps ----------------------------------------------------------------------------
@@ -157,7 +158,7 @@ STORAGES = {
 
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "campaign.core.cache.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {
         "default": {
@@ -181,7 +182,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ban Biometric Surveillance <hello@campaign.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = "campaign.core.mail.SMTPBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
 
 # --- Celery --------------------------------------------------------------------------
 
@@ -208,19 +211,13 @@ CELERY_TASK_SERIALIZER = "json"
 # tasks reuse it as requests do instead (campaign/celery.py).
 CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_ACCEPT_CONTENT = ["json"]
-# The outbox (campaign.core.services): how often beat sweeps it for mails the broker
+# The outbox (campaign.core.outbox): how often beat sweeps it for mails the broker
 # never took, how long a worker's claim on a mail lasts (a killed worker's mails are
 # sent again after it), and the first delay after a temporary SMTP refusal (doubling).
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
-# While mails keep coming, a drain waits this long after a short batch before it claims
-# the next, so that a surge's mails go out in batches of dozens rather than a handful.
-OUTBOX_GATHER_SECONDS = float(env("OUTBOX_GATHER_SECONDS", "0.2"))
-# How long a drain promises to go on claiming, renewed with each batch: web processes that
-# have read the promise hand it no mail until then (one cache round trip less per mail).
-OUTBOX_DRAIN_LEASE_SECONDS = float(env("OUTBOX_DRAIN_LEASE_SECONDS", "3"))
-# Worker liveness (campaign.core.services): `manage.py worker_alive` and `make run` send
+# Worker liveness (campaign.core.liveness): `manage.py worker_alive` and `make run` send
 # a worker canary tasks on its own direct queue, and call it stuck when it has run none
 # for this long. The direct queue is read with the task queue, on the same channel.
 WORKER_STUCK_SECONDS = env_int("WORKER_STUCK_SECONDS", 120)

@@ -12,11 +12,6 @@ from campaign.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; integration tests switch this off and use a worker.
 CELERY_TASK_ALWAYS_EAGER = True
-# An eager drain runs inside each test's request: it sends what is due, without waiting
-# for more (tests/core/test_outbox.py covers the wait).
-OUTBOX_GATHER_SECONDS = 0
-# No lease: every hand-over asks the cache, as without one (tests of the lease set it).
-OUTBOX_DRAIN_LEASE_SECONDS = 0
 # Every test client shares 127.0.0.1; the rate-limit tests set their own limits.
 SIGN_RATE_PER_IP_PER_HOUR = 10_000
 SIGN_RATE_PER_ADDRESS_PER_HOUR = 10_000

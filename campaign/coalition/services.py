@@ -28,9 +28,9 @@ from campaign.coalition.models import (
     domain_of,
 )
 from campaign.core.models import OutboxMessage
+from campaign.core.outbox import insert_unless_taken, outbox_enqueue
 from campaign.core.pagecache import public_pages_changed
 from campaign.core.ratelimit import keyed_hash
-from campaign.core.services import insert_unless_taken, outbox_enqueue
 from campaign.petitions.models import Petition
 
 logger = logging.getLogger(__name__)

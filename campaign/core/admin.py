@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from campaign.core import services
+from campaign.core import outbox
 from campaign.core.models import OutboxMessage
 
 
@@ -38,5 +38,5 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def resend(self, request, queryset) -> None:
         failed = queryset.filter(status=OutboxMessage.Status.FAILED)
         for message in failed:
-            services.outbox_resend(message_id=message.pk)
+            outbox.outbox_resend(message_id=message.pk)
         self.message_user(request, _("%(count)d mails queued again.") % {"count": len(failed)}, messages.SUCCESS)

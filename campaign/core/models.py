@@ -80,7 +80,7 @@ class OutboxMessage(models.Model):
 
 
 class WorkerCanary(models.Model):
-    """When a Celery worker last ran a liveness canary (see campaign.core.services).
+    """When a Celery worker last ran a liveness canary (see campaign.core.liveness).
 
     A worker can stay connected to its broker, answering pings, while it no longer
     takes tasks from its queues (celery#8030 after a Redis restart). Only a task that

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
@@ -118,22 +117,3 @@ def page_lookup(key: str) -> CachedPage:
     generation, entry = found.get(GENERATION_KEY), found.get(full_key)
     current = entry is not None and generation is not None and entry[0] == generation
     return CachedPage(key=full_key, generation=generation, html=entry[1] if current else None)
-
-
-# --- Markers ----------------------------------------------------------------------------
-
-
-def hole(name: str) -> str:
-    """A marker for a value filled in after rendering, derived from the secret key so
-    that no text an editor or a visitor types can stand in for it. campaign.core.mail
-    renders a mail once for many recipients this way."""
-    return _hole(name, settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=64)
-def _hole(name: str, secret_key: str) -> str:
-    return f"hole-{name}-" + salted_hmac("campaign.core.pagecache", name, secret=secret_key).hexdigest()[:20]
-
-
-def markers(*names: str) -> dict[str, str]:
-    return {name: hole(name) for name in names}

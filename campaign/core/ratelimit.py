@@ -74,42 +74,30 @@ def _window_key(scope: str, identity: str, window_seconds: int) -> str:
     return f"rl:{scope}:{identity}:{int(time.time() // window_seconds)}"
 
 
-def _count_and_get(keys: list[str], timeout: int, get: list[str] | tuple) -> tuple[list[int], dict]:
-    """Count one hit on each key and read the `get` keys: (the new counts, the values
-    found). One round trip with Redis, none when there is nothing to count or read."""
-    if not keys and not get:
-        return [], {}
-    count_and_get = getattr(cache, "count_and_get", None)
-    if count_and_get is not None:
-        return count_and_get(keys, timeout, get)
-    counts = []
-    for key in keys:
-        if cache.add(key, 1, timeout=timeout):
-            counts.append(1)
-            continue
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # the key expired between add and incr
-            cache.add(key, 1, timeout=timeout)
-            counts.append(1)
-    return counts, cache.get_many(get) if get else {}
-
-
-def hits_and_get(
-    limits: list[tuple[str, str, int]], get: list[str] | tuple = (), window_seconds: int = 3600
-) -> tuple[bool, dict]:
-    """Count one hit on each (scope, identity, limit), and read the cache keys `get`
-    while at it: (False once any identity has gone over its limit in this window, the
-    `get` keys found). A limit of 0 or less is no limit."""
-    counted = [(_window_key(scope, identity, window_seconds), limit) for scope, identity, limit in limits if limit > 0]
-    counts, found = _count_and_get([key for key, _ in counted], window_seconds + 60, get)
-    return all(count <= limit for count, (_, limit) in zip(counts, counted, strict=True)), found
+def _count(key: str, timeout: int) -> int:
+    """Add one hit to `key`, starting it at 1 with `timeout` when absent. With Redis,
+    add (SET NX) and incr (INCR) are each atomic, so concurrent requests never lose a
+    hit; that is why production's cache is Redis (the database cache's incr is a read
+    then a write)."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 def hits(limits: list[tuple[str, str, int]], window_seconds: int = 3600) -> bool:
     """Count one hit on each (scope, identity, limit); False once any identity has gone
-    over its limit in this window. A limit of 0 or less is no limit."""
-    return hits_and_get(limits, window_seconds=window_seconds)[0]
+    over its limit in this window. A limit of 0 or less is no limit. Every identity is
+    counted, even once one is over, so none can be probed."""
+    within = [
+        _count(_window_key(scope, identity, window_seconds), window_seconds + 60) <= limit
+        for scope, identity, limit in limits
+        if limit > 0
+    ]
+    return all(within)
 
 
 def request_limits(

@@ -1,6 +1,5 @@
 """The mails a signature causes, built when they are sent (see core.mail). A drain
-builds a batch at once: one query for its signatures, the templates rendered once per
-letter and language."""
+builds a batch at once: one query for its signatures."""
 
 from __future__ import annotations
 
@@ -85,21 +84,18 @@ def _around(url: str) -> tuple[str, str]:
 
 def _render(templates: str, signature: Signature, links: _Links) -> EmailMultiAlternatives:
     petition = signature.petition
-    # The same for everyone who signs this letter: rendered once, kept by core.mail.
     # The period comes from the setting that enforces it, so the mail cannot promise another.
     context = {
         "title": petition.title,
         "petition_url": links.page(petition),
         "pending_days": settings.SIGNATURE_PENDING_DAYS,
-    }
-    personal = {
         "name": signature.name,
         "confirm_url": links.confirm(signature),
         "withdraw_url": links.withdraw(signature),
         "privacy_url": links.privacy(signature),
     }
     with translation.override(petition.language):
-        return render_mail(templates, context, signature.email, personal=personal)
+        return render_mail(templates, context, signature.email)
 
 
 def _confirm_is_due(signature: Signature) -> bool:

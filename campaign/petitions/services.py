@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
+from campaign.core.outbox import outbox_create_with, outbox_enqueue
 from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
-from campaign.core.services import outbox_create_with, outbox_enqueue
 from campaign.petitions.forms import CONSENT_TEXT
 from campaign.petitions.models import Petition, PetitionVersion, Signature, SignatureCounter
 

@@ -18,7 +18,7 @@ from campaign.coalition.services import application_erase
 from campaign.core.emails import normalise_email
 from campaign.core.links import absolute_url
 from campaign.core.models import OutboxMessage
-from campaign.core.services import outbox_enqueue
+from campaign.core.outbox import outbox_enqueue
 from campaign.petitions.models import Signature
 from campaign.petitions.services import signature_erase
 from campaign.privacy.models import AccessRequest

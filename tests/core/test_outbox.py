@@ -1,14 +1,14 @@
-import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from campaign.core import services
+from campaign.core import mail, outbox
 from campaign.core.models import OutboxMessage
 from campaign.core.tasks import outbox_drain_task
 from campaign.petitions import services as petition_services
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def smtp_settings(settings, smtp):
-    settings.EMAIL_BACKEND = "campaign.core.mail.SMTPBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp.port
     return smtp
@@ -38,8 +38,8 @@ def message_for(signature):
 def test_outbox_send_delivers_once_over_smtp(smtp_settings):
     signature = pending_signature()
     message = message_for(signature)
-    assert services.outbox_send(message_id=message.pk)
-    assert not services.outbox_send(message_id=message.pk)
+    assert outbox.outbox_send(message_id=message.pk)
+    assert not outbox.outbox_send(message_id=message.pk)
     mails = smtp_settings.wait_for("amara@example.org")
     assert len(mails) == 1
     assert "confirm" in mails[0]["Subject"].lower()
@@ -48,47 +48,43 @@ def test_outbox_send_delivers_once_over_smtp(smtp_settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_marking_a_mail_sent_leaves_the_connection_committing_durably(mailoutbox):
-    """The mark skips the wait for the disk (SET LOCAL); what the same connection
-    writes next, a signature say, waits for it as before."""
-    message = message_for(pending_signature())  # in autocommit: sent by the (eager) drain
-    assert len(mailoutbox) == 1
+def test_a_committed_signature_wakes_a_drain_that_sends_its_mail(mailoutbox):
+    message = message_for(pending_signature())  # in autocommit: the (eager) drain runs on commit
+    assert [mail.to for mail in mailoutbox] == [["amara@example.org"]]
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
-    with connection.cursor() as cursor:  # the session's setting is untouched
-        cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone() == ("on",)
+    assert cache.get(outbox.DRAIN_KICK_KEY) is None  # the drain let the key go
 
 
 def test_outbox_send_skips_a_message_another_worker_holds(mailoutbox):
     message = message_for(pending_signature())
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
-    assert not services.outbox_send(message_id=message.pk)
+    assert not outbox.outbox_send(message_id=message.pk)
     assert mailoutbox == []
 
 
 def test_outbox_send_reclaims_after_a_dead_workers_claim_expires(mailoutbox):
     message = message_for(pending_signature())
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
-    assert services.outbox_send(message_id=message.pk)
+    assert outbox.outbox_send(message_id=message.pk)
     assert len(mailoutbox) == 1
 
 
 def test_outbox_send_temporary_refusal_is_deferred_with_backoff(smtp_settings):
     message = message_for(pending_signature())
     smtp_settings.reply = "451 4.3.0 Try again later"
-    with pytest.raises(services.MailDeferred) as deferred:
-        services.outbox_send(message_id=message.pk)
+    with pytest.raises(outbox.MailDeferred) as deferred:
+        outbox.outbox_send(message_id=message.pk)
     assert deferred.value.retry_in == timedelta(seconds=30)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.next_attempt_at > timezone.now()
     assert message.last_error == "SMTPDataError 451"
     # Not due yet: a second try now does nothing.
-    assert not services.outbox_send(message_id=message.pk)
+    assert not outbox.outbox_send(message_id=message.pk)
     smtp_settings.reply = None
     OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-    assert services.outbox_send(message_id=message.pk)
+    assert outbox.outbox_send(message_id=message.pk)
     assert len(smtp_settings.wait_for("amara@example.org")) == 1
 
 
@@ -96,7 +92,7 @@ def test_outbox_send_permanent_refusal_fails_and_flags_signature(smtp_settings):
     signature = pending_signature()
     message = message_for(signature)
     smtp_settings.reply = "550 5.1.1 Mailbox unavailable"
-    assert not services.outbox_send(message_id=message.pk)
+    assert not outbox.outbox_send(message_id=message.pk)
     message.refresh_from_db()
     signature.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
@@ -105,12 +101,12 @@ def test_outbox_send_permanent_refusal_fails_and_flags_signature(smtp_settings):
 
 
 def test_outbox_send_server_down_is_deferred(settings):
-    settings.EMAIL_BACKEND = "campaign.core.mail.SMTPBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = 1  # nothing listens there
     message = message_for(pending_signature())
-    with pytest.raises(services.MailDeferred):
-        services.outbox_send(message_id=message.pk)
+    with pytest.raises(outbox.MailDeferred):
+        outbox.outbox_send(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.attempts == 1
 
@@ -119,7 +115,7 @@ def test_outbox_send_cancels_mail_for_withdrawn_signature(mailoutbox):
     signature = pending_signature()
     message = message_for(signature)
     Signature.objects.filter(pk=signature.pk).update(confirmed_at=timezone.now())
-    assert not services.outbox_send(message_id=message.pk)
+    assert not outbox.outbox_send(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.CANCELLED
     assert mailoutbox == []
@@ -131,14 +127,13 @@ def test_broker_down_after_commit_raises_nothing_and_leaves_row_for_sweep(
     def broker_down(*args, **kwargs):
         raise BrokerError("connection refused")
 
-    monkeypatch.setattr(services, "_broker_paused_until", 0.0)  # restored by undo()
     monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         signature = pending_signature()
     message = message_for(signature)
     assert message.queued_at is None
     monkeypatch.undo()
-    assert services.outbox_sweep() == 1  # eager in unit tests: the sweep sends it
+    assert outbox.outbox_sweep() == 1  # eager in unit tests: the sweep sends it
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert len(mailoutbox) == 1
@@ -146,7 +141,7 @@ def test_broker_down_after_commit_raises_nothing_and_leaves_row_for_sweep(
 
 def test_sweep_leaves_recently_queued_messages_to_their_task(mailoutbox):
     pending_signature()
-    assert services.outbox_sweep() == 0
+    assert outbox.outbox_sweep() == 0
     assert mailoutbox == []
 
 
@@ -154,11 +149,31 @@ def test_outbox_resend_queues_a_fresh_message(mailoutbox):
     message = message_for(pending_signature())
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED)
     with transaction.atomic():
-        again = services.outbox_resend(message_id=message.pk)
+        again = outbox.outbox_resend(message_id=message.pk)
     assert again.pk != message.pk and again.status == OutboxMessage.Status.PENDING
 
 
-def test_after_a_broker_failure_the_web_process_stops_trying_for_a_while(
+def test_a_failed_hand_over_leaves_the_messages_that_rode_along_for_the_next_sweep(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """One request set the kick key and failed to queue the drain; another signed
+    meanwhile and rode along on that key: neither waits for the claim time to pass."""
+    pending_signature("rode-along@example.org")  # its hand-over saw the key (not run here)
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("one@example.org")
+    assert OutboxMessage.objects.filter(queued_at__isnull=True).count() == 2
+    assert cache.get(outbox.DRAIN_KICK_KEY) is None  # the next signature tries the broker again
+    monkeypatch.undo()
+    assert outbox.outbox_sweep() == 2
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["one@example.org", "rode-along@example.org"]
+
+
+def test_after_a_broker_failure_the_site_leaves_the_broker_alone_for_a_while(
     monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     attempts = []
@@ -167,7 +182,6 @@ def test_after_a_broker_failure_the_web_process_stops_trying_for_a_while(
         attempts.append(args)
         raise BrokerError("connection refused")
 
-    monkeypatch.setattr(services, "_broker_paused_until", 0.0)
     monkeypatch.setattr(outbox_drain_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         pending_signature("one@example.org")
@@ -175,17 +189,21 @@ def test_after_a_broker_failure_the_web_process_stops_trying_for_a_while(
         pending_signature("two@example.org")
     assert len(attempts) == 1  # the second request did not wait on the broker
     assert OutboxMessage.objects.filter(queued_at__isnull=True).count() == 2
+    cache.delete(outbox.BROKER_AWAY_KEY)  # the pause is over
+    with django_capture_on_commit_callbacks(execute=True):
+        pending_signature("three@example.org")
+    assert len(attempts) == 2
 
 
 def test_drain_sends_every_due_message_once_and_leaves_the_rest(mailoutbox):
-    due = [message_for(pending_signature(f"due{n}@example.org")) for n in range(services.DRAIN_BATCH + 3)]
+    due = [message_for(pending_signature(f"due{n}@example.org")) for n in range(outbox.DRAIN_BATCH + 3)]
     later = message_for(pending_signature("later@example.org"))
     held = message_for(pending_signature("held@example.org"))
     OutboxMessage.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
     OutboxMessage.objects.filter(pk=held.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
-    assert services.outbox_drain() == len(due)
+    assert outbox.outbox_drain() == len(due)
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(f"due{n}@example.org" for n in range(len(due)))
-    assert services.outbox_drain() == 0
+    assert outbox.outbox_drain() == 0
     assert len(mailoutbox) == len(due)
     statuses = dict(OutboxMessage.objects.values_list("pk", "status"))
     assert {statuses[message.pk] for message in due} == {OutboxMessage.Status.SENT}
@@ -201,21 +219,37 @@ def test_one_drain_is_queued_for_many_messages_and_the_next_once_it_ends(
         with django_capture_on_commit_callbacks(execute=True):
             pending_signature(f"surge{n}@example.org")
     assert queued == ["drain"]  # the others ride along on the drain already queued
-    real_claim = services._claim
-
-    def claim_while_more_arrive(**kwargs):
-        claimed = real_claim(**kwargs)
-        if claimed and len(mailoutbox) == 0:  # the drain is running: one more signs
-            with django_capture_on_commit_callbacks(execute=True):
-                pending_signature("during@example.org")
-        return claimed
-
-    monkeypatch.setattr(services, "_claim", claim_while_more_arrive)
-    assert services.outbox_drain() == 4  # the one that came in while it ran rode along
-    assert queued == ["drain"]
+    assert outbox.outbox_drain() == 3
     with django_capture_on_commit_callbacks(execute=True):
         pending_signature("after@example.org")
     assert queued == ["drain", "drain"]  # the drain ended: a new message queues another
+
+
+@pytest.fixture
+def chained_kind(django_capture_on_commit_callbacks):
+    """A kind of mail whose first mail, as it is built, causes another: a message that
+    is committed while a drain runs."""
+
+    def build(object_id):
+        if object_id == 1:
+            with django_capture_on_commit_callbacks(execute=True):
+                outbox.outbox_enqueue(kind="tests.chained", object_id=2)
+        return EmailMultiAlternatives(subject="Hello", body="Text", to=[f"person{object_id}@example.org"])
+
+    mail.register("tests.chained", build)
+
+
+def test_a_message_committed_while_a_drain_runs_rides_along_on_it(
+    monkeypatch, mailoutbox, chained_kind, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.outbox_enqueue(kind="tests.chained", object_id=1)
+    assert queued == ["drain"]
+    assert outbox.outbox_drain() == 2
+    assert queued == ["drain"]  # the second mail queued no drain of its own
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["person1@example.org", "person2@example.org"]
 
 
 def test_a_message_that_came_as_the_drain_ended_is_sent_by_it(monkeypatch, mailoutbox):
@@ -224,111 +258,13 @@ def test_a_message_that_came_as_the_drain_ended_is_sent_by_it(monkeypatch, mailo
     real_delete = cache.delete
 
     def delete_as_one_more_signs(key, *args, **kwargs):
-        if key == services.DRAIN_KICK_KEY:
+        if key == outbox.DRAIN_KICK_KEY:
             pending_signature("just-in-time@example.org")
         return real_delete(key, *args, **kwargs)
 
-    monkeypatch.setattr(services.cache, "delete", delete_as_one_more_signs)
-    assert services.outbox_drain() == 1
+    monkeypatch.setattr(cache, "delete", delete_as_one_more_signs)  # Django's cache, not ours
+    assert outbox.outbox_drain() == 1
     assert [mail.to[0] for mail in mailoutbox] == ["just-in-time@example.org"]
-
-
-def test_drain_waits_for_a_short_batch_to_fill_while_mails_keep_coming(settings, monkeypatch, mailoutbox):
-    """Under a surge the drain sends batches of dozens, not the handful claimed the
-    instant each one was due; it waits only after a short batch, holding the kick key."""
-    settings.OUTBOX_GATHER_SECONDS = 0.2
-    first = [pending_signature(f"first{n}@example.org") for n in range(services.DRAIN_BATCH + 2)]
-    batches, waits = [], []
-    real_claim = services._claim
-
-    def claim(**kwargs):
-        claimed = real_claim(**kwargs)
-        batches.append(len(claimed))
-        return claimed
-
-    def wait(seconds):
-        assert cache.get(services.DRAIN_KICK_KEY) is not None  # held: new mails ride along
-        waits.append(seconds)
-        if len(waits) == 1:  # more people sign while the drain waits
-            for n in range(3):
-                pending_signature(f"later{n}@example.org")
-
-    monkeypatch.setattr(services, "_claim", claim)
-    monkeypatch.setattr(services.time, "sleep", wait)
-    assert services.outbox_drain() == len(first) + 3
-    # A full batch goes on at once; a short one waits, and what came meanwhile is one batch.
-    assert batches == [services.DRAIN_BATCH, 2, 3, 0, 0]
-    assert waits == [0.2, 0.2]
-    assert cache.get(services.DRAIN_KICK_KEY) is None
-    assert len(mailoutbox) == len(first) + 3
-
-
-def test_drain_does_not_wait_when_gathering_is_off(settings, monkeypatch, mailoutbox):
-    settings.OUTBOX_GATHER_SECONDS = 0
-    pending_signature()
-    monkeypatch.setattr(services.time, "sleep", lambda seconds: pytest.fail("the drain waited"))
-    assert services.outbox_drain() == 1
-
-
-def test_a_web_process_that_has_read_a_drains_lease_hands_nothing_over_until_it_ends(
-    settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
-):
-    settings.OUTBOX_DRAIN_LEASE_SECONDS = 3
-    monkeypatch.setattr(services, "_drain_lease_seen", 0.0)
-    queued, asked = [], []
-    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
-    real_kick = services._kick
-    monkeypatch.setattr(services, "_kick", lambda: asked.append(1) or real_kick())
-    services._renew_lease()  # a drain is running
-    for n in range(3):
-        with django_capture_on_commit_callbacks(execute=True):
-            pending_signature(f"surge{n}@example.org")
-    assert (queued, len(asked)) == ([], 1)  # the first read the lease; the others asked nothing
-    assert services._drain_lease_seen > time.time() + 1.5
-    # Within a second of the lease's end (clocks may differ), and after it, processes ask again.
-    ending = time.time() + services.LEASE_MARGIN_SECONDS / 2
-    cache.set(services.DRAIN_KICK_KEY, int(ending * 1000))
-    monkeypatch.setattr(services, "_drain_lease_seen", ending)
-    with django_capture_on_commit_callbacks(execute=True):
-        pending_signature("late@example.org")
-    assert (queued, len(asked)) == ([], 2)  # the key is still held: the drain's last pass sends it
-    cache.delete(services.DRAIN_KICK_KEY)  # the drain has ended
-    with django_capture_on_commit_callbacks(execute=True):
-        pending_signature("after@example.org")
-    assert (queued, len(asked)) == (["drain"], 3)
-
-
-def test_a_drain_claims_until_its_lease_ends(settings, monkeypatch, mailoutbox):
-    """A message committed while the lease runs, whose hand-over asked nothing, is sent
-    by the drain before it lets the key go, even when the drain had found nothing."""
-    settings.OUTBOX_DRAIN_LEASE_SECONDS = 0.5
-    settings.OUTBOX_GATHER_SECONDS = 0.05
-    pending_signature("first@example.org")
-    batches = []
-    real_claim = services._claim
-
-    def claim(**kwargs):
-        claimed = real_claim(**kwargs)
-        batches.append(len(claimed))
-        if batches == [1, 0]:  # the drain found nothing; someone signs within the lease
-            pending_signature("within@example.org")
-        return claimed
-
-    real_delete = cache.delete
-    sent_when_released = []
-
-    def delete(key, *args, **kwargs):
-        if key == services.DRAIN_KICK_KEY:
-            sent_when_released.append(len(mailoutbox))
-        return real_delete(key, *args, **kwargs)
-
-    monkeypatch.setattr(services, "_claim", claim)
-    monkeypatch.setattr(services.cache, "delete", delete)
-    started = time.monotonic()
-    assert services.outbox_drain() == 2
-    assert sent_when_released == [2]
-    assert batches[:3] == [1, 0, 1] and batches[-2:] == [0, 0]
-    assert time.monotonic() - started >= 0.5  # it claimed until the lease (renewed at 'within') ran out
 
 
 def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_settings, monkeypatch):
@@ -340,7 +276,7 @@ def test_drain_hands_a_deferred_message_to_its_own_task_and_goes_on(smtp_setting
     accepted = message_for(pending_signature("accepted@example.org"))
     OutboxMessage.objects.filter(pk=refused.pk).update(queued_at=None)
     smtp_settings.refuse = {"refused@example.org": "451 4.3.0 Try again later"}
-    assert services.outbox_drain() == 1
+    assert outbox.outbox_drain() == 1
     assert later == [((refused.pk,), 30.0)]
     refused.refresh_from_db()
     accepted.refresh_from_db()
@@ -358,7 +294,7 @@ def test_outbox_create_with_writes_the_row_and_its_mail_in_one_statement(
         consent_text="I agree.", consent_version="v1", ip_hash="f" * 32, email_normalised="a@example.org",
     )  # fmt: skip
     with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
-        message = services.outbox_create_with(signature, kind=petition_services.MAIL_CONFIRM)
+        message = outbox.outbox_create_with(signature, kind=petition_services.MAIL_CONFIRM)
     # Inside the test's transaction it runs in a savepoint; the writing is one statement.
     assert [query["sql"].count("INSERT") for query in queries if "SAVEPOINT" not in query["sql"]] == [2]
     stored = Signature.objects.get(pk=signature.pk)
@@ -378,7 +314,7 @@ def test_outbox_create_with_writes_nothing_on_a_violation_and_the_transaction_go
     messages_before = OutboxMessage.objects.count()
     with transaction.atomic():
         with pytest.raises(IntegrityError):
-            services.outbox_create_with(again, kind=petition_services.MAIL_CONFIRM)
+            outbox.outbox_create_with(again, kind=petition_services.MAIL_CONFIRM)
         assert Signature.objects.filter(email_normalised=first.email_normalised).count() == 1
     assert OutboxMessage.objects.count() == messages_before and again.pk is None
 
@@ -391,7 +327,7 @@ def test_outbox_create_with_skips_a_row_already_taken_without_an_error():
     )  # fmt: skip
     messages_before = OutboxMessage.objects.count()
     with CaptureQueriesContext(connection) as queries:
-        message = services.outbox_create_with(
+        message = outbox.outbox_create_with(
             again, kind=petition_services.MAIL_CONFIRM, unless_taken=petition_services.REPEAT_KEY
         )
     assert message is None and again.pk is None

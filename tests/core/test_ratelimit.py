@@ -3,7 +3,7 @@ import json
 import pytest
 from django.test import RequestFactory
 
-from campaign.core.ratelimit import client_ip, hits, hits_and_get, keyed_hash, rate_limited
+from campaign.core.ratelimit import client_ip, hits, keyed_hash, rate_limited
 
 
 def test_client_ip_ignores_forwarded_header_without_trusted_proxy(settings):
@@ -41,14 +41,8 @@ def test_hits_counts_every_identity_and_refuses_when_any_is_over():
 
 
 @pytest.mark.django_db
-def test_hits_and_get_counts_and_reads_on_any_cache():
-    from django.core.cache import cache
-
-    cache.set("facts", {"open": True})
-    limits = [("sign:ip", "client", 1)]
-    assert hits_and_get(limits, get=["facts", "missing"]) == (True, {"facts": {"open": True}})
-    assert hits_and_get(limits, get=["facts"]) == (False, {"facts": {"open": True}})
-    assert hits_and_get([("sign:ip", "anyone", 0)]) == (True, {})  # no limit, nothing read or counted
+def test_hits_with_no_limit_counts_nothing():
+    assert all(hits([("sign:ip", "anyone", 0)]) for _ in range(3))
 
 
 def test_rate_limited_answers_429_with_retry_after_and_the_way_back(rf):

@@ -246,7 +246,7 @@ def test_logs_never_carry_names_addresses_or_ips(
 ):
     caplog.set_level(logging.DEBUG)
     settings.SIGN_RATE_PER_ADDRESS_PER_HOUR = 2
-    settings.EMAIL_BACKEND = "campaign.core.mail.SMTPBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
     secret_name, address, ip = "Ysolde Quarrington", "ysolde.q@example.org", "203.0.113.77"
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})

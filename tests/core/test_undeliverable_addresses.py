@@ -9,7 +9,7 @@ from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
 from campaign.coalition.forms import ApplicationForm
-from campaign.core import mail, services
+from campaign.core import mail, outbox
 from campaign.core.emails import validate_mailable_domain
 from campaign.core.models import OutboxMessage
 from campaign.petitions import services as petition_services
@@ -27,7 +27,7 @@ UNMAILABLE = [PRIVATE_USE, LABEL_TOO_LONG]
 
 @pytest.fixture
 def smtp_settings(settings, smtp):
-    settings.EMAIL_BACKEND = "campaign.core.mail.SMTPBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp.port
     return smtp
@@ -120,8 +120,8 @@ def test_drain_fails_an_unmailable_address_alone_and_sends_the_others(smtp_setti
     bad, bad_message = signed(petition, address)
     _last, last_message = signed(petition, "last@example.org")
     OutboxMessage.objects.update(queued_at=None)
-    with caplog.at_level(logging.INFO, logger="campaign.core.services"):
-        assert services.outbox_drain() == 2
+    with caplog.at_level(logging.INFO, logger="campaign.core.outbox"):
+        assert outbox.outbox_drain() == 2
     assert smtp_settings.wait_for("first@example.org") and smtp_settings.wait_for("last@example.org")
     for message in (first_message, last_message):
         message.refresh_from_db()
@@ -136,7 +136,7 @@ def test_drain_fails_an_unmailable_address_alone_and_sends_the_others(smtp_setti
     assert f"outbox message {bad_message.pk} ({bad_message.kind}, object {bad.pk}) failed for good" in caplog.text
     # The next drain is not stuck on it, and never claims it again.
     _fresh, fresh_message = signed(petition, "fresh@example.org")
-    assert services.outbox_drain() == 1
+    assert outbox.outbox_drain() == 1
     fresh_message.refresh_from_db()
     assert fresh_message.status == OutboxMessage.Status.SENT
     bad_message.refresh_from_db()
@@ -146,16 +146,15 @@ def test_drain_fails_an_unmailable_address_alone_and_sends_the_others(smtp_setti
 @pytest.mark.django_db
 def test_outbox_send_fails_an_unmailable_address_for_good(smtp_settings):
     _bad, bad_message = signed(PetitionFactory(), PRIVATE_USE)
-    assert not services.outbox_send(message_id=bad_message.pk)
+    assert not outbox.outbox_send(message_id=bad_message.pk)
     bad_message.refresh_from_db()
     assert bad_message.status == OutboxMessage.Status.FAILED
-    assert not services.outbox_send(message_id=bad_message.pk)
+    assert not outbox.outbox_send(message_id=bad_message.pk)
 
 
 @pytest.fixture
-def fragile_kind(monkeypatch):
+def fragile_kind():
     """A kind of mail whose builder breaks on one object (13), in a batch or alone."""
-    monkeypatch.setattr(mail, "_kinds", dict(mail._kinds))
     refused = []
 
     def build(object_id):
@@ -163,13 +162,14 @@ def fragile_kind(monkeypatch):
             raise KeyError("no template for this one")
         return mail.render_mail(
             "petitions/email/signature_already_signed",
-            {"title": "A letter", "petition_url": "https://example.org/"},
-            f"person{object_id}@example.org",
-            personal={
+            {
+                "title": "A letter",
+                "petition_url": "https://example.org/",
                 "name": "Person",
                 "confirm_url": "https://example.org/c",
                 "withdraw_url": "https://example.org/w",
             },
+            f"person{object_id}@example.org",
         )
 
     mail.register(
@@ -184,7 +184,7 @@ def fragile_kind(monkeypatch):
 @pytest.mark.django_db
 def test_drain_fails_a_mail_that_cannot_be_built_alone(smtp_settings, fragile_kind):
     messages = [OutboxMessage.objects.create(kind="tests.fragile", object_id=object_id) for object_id in (12, 13, 14)]
-    assert services.outbox_drain() == 2
+    assert outbox.outbox_drain() == 2
     for message in messages:
         message.refresh_from_db()
     assert [message.status for message in messages] == [
@@ -204,7 +204,7 @@ def test_drain_still_defers_a_temporary_refusal(smtp_settings, monkeypatch):
     petition = PetitionFactory()
     _signature, message = signed(petition, "later@example.org")
     smtp_settings.refuse = {"later@example.org": "451 4.3.0 Try again later"}
-    services.outbox_drain()
+    outbox.outbox_drain()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.last_error == "SMTPDataError 451"
 
@@ -215,9 +215,9 @@ def test_drain_still_defers_when_the_mail_server_is_away(settings, monkeypatch):
     from tests.conftest import free_port
 
     monkeypatch.setattr(outbox_send_task, "apply_async", lambda args, countdown: None)
-    settings.EMAIL_BACKEND = "campaign.core.mail.SMTPBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     _signature, message = signed(PetitionFactory(), "later@example.org")
-    services.outbox_drain()
+    outbox.outbox_drain()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.last_error == "ConnectionRefusedError"

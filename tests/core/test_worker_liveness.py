@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models.functions import Now
 
-from campaign.core import services
+from campaign.core import liveness
 from campaign.core.logs import CANARY_TASK, QuietCanary
 from campaign.core.models import WorkerCanary
 
@@ -29,29 +29,29 @@ def worker_alive(*args: str) -> str:
 
 def test_worker_canary_record_keeps_one_row_per_worker_with_the_latest_time():
     ran_canary("w1@host", seconds_ago=300)
-    services.worker_canary_record(hostname="w1@host")
-    services.worker_canary_record(hostname="w2@host")
+    liveness.worker_canary_record(hostname="w1@host")
+    liveness.worker_canary_record(hostname="w2@host")
     assert WorkerCanary.objects.count() == 2
-    assert services.worker_canary_age(hostname="w1@host") < timedelta(seconds=5)
+    assert liveness.worker_canary_age(hostname="w1@host") < timedelta(seconds=5)
 
 
 def test_worker_canary_record_forgets_workers_gone_for_a_week():
     ran_canary("gone@host", seconds_ago=8 * 24 * 3600)
     ran_canary("asleep@host", seconds_ago=6 * 24 * 3600)
-    services.worker_canary_record(hostname="w1@host")
+    liveness.worker_canary_record(hostname="w1@host")
     assert set(WorkerCanary.objects.values_list("hostname", flat=True)) == {"asleep@host", "w1@host"}
 
 
 def test_worker_canary_sent_and_run_in_process_is_recorded_under_the_host_that_ran_it():
     # Tests run tasks eagerly: the canary runs here, not on the worker it was sent to.
-    assert services.worker_canary_send(hostname="w1@host")
-    assert services.worker_canary_age(hostname="w1@host") is None
+    assert liveness.worker_canary_send(hostname="w1@host")
+    assert liveness.worker_canary_age(hostname="w1@host") is None
     assert list(WorkerCanary.objects.values_list("hostname", flat=True)) == [socket.gethostname()]
 
 
 def test_worker_canary_age_is_none_for_a_worker_that_never_ran_one():
     ran_canary("w1@host", seconds_ago=1)
-    assert services.worker_canary_age(hostname="w2@host") is None
+    assert liveness.worker_canary_age(hostname="w2@host") is None
 
 
 def test_worker_alive_passes_for_celerys_default_node_name_with_a_recent_canary():

@@ -4,7 +4,7 @@ This process owns the embedded PostgreSQL (when DATABASE_URL is unset), prepares
 database, then runs a real Celery worker with beat and the web server as children.
 Ctrl-C, SIGINT or SIGTERM stops the children, then the database, in that order.
 
-It also probes the worker as `manage.py worker_alive` does (campaign.core.services):
+It also probes the worker as `manage.py worker_alive` does (campaign.core.liveness):
 a worker whose process lives but which has stopped taking tasks (celery#8030) is
 restarted.
 """
@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 
-from campaign.core import services
+from campaign.core import liveness
 
 SHUTDOWN_GRACE_SECONDS = 15
 # A worker just (re)started gets this long, beyond WORKER_STUCK_SECONDS, to run its
@@ -74,7 +74,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        max_age = services.worker_stuck_after().total_seconds()
+        max_age = liveness.worker_stuck_after().total_seconds()
         # Four canaries per limit: one delayed behind a few slow mails is no alarm.
         probe_every = max(1.0, max_age / 4)
         worker_started = next_probe = time.monotonic()
@@ -122,8 +122,8 @@ class Command(BaseCommand):
         """Why the worker counts as stuck, or "" while it runs its canaries (or starts).
         Judged on the canaries sent before; the one sent now is for the next look."""
         try:
-            age = services.worker_canary_age(hostname=self.worker_name)
-            services.worker_canary_send(hostname=self.worker_name)
+            age = liveness.worker_canary_age(hostname=self.worker_name)
+            liveness.worker_canary_send(hostname=self.worker_name)
         except DatabaseError:
             # The database is away: nobody can tell, and a new worker would not help.
             connection.close()

@@ -1,6 +1,6 @@
 """A liveness probe for a Celery worker: does it still take tasks from the broker?
 
-It sends the worker a canary task (campaign.core.services) and exits 0 when the worker
+It sends the worker a canary task (campaign.core.liveness) and exits 0 when the worker
 ran one within --max-age, 1 when it did not: stopped, hung, or connected to the broker
 without consuming, which `celery inspect ping` does not see. When the last canary is
 too old (the first probe, or probes further apart than --max-age) it waits up to --wait
@@ -17,7 +17,7 @@ from celery.utils.nodenames import default_nodename, host_format
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from campaign.core import services
+from campaign.core import liveness
 
 
 def positive_seconds(value: str) -> float:
@@ -53,12 +53,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         hostname = host_format(default_nodename(options["hostname"]))
-        max_age = timedelta(seconds=options["max_age"]) if options["max_age"] else services.worker_stuck_after()
-        sent = services.worker_canary_send(hostname=hostname)
+        max_age = timedelta(seconds=options["max_age"]) if options["max_age"] else liveness.worker_stuck_after()
+        sent = liveness.worker_canary_send(hostname=hostname)
         deadline = time.monotonic() + options["wait"]
         while True:
             try:
-                age = services.worker_canary_age(hostname=hostname)
+                age = liveness.worker_canary_age(hostname=hostname)
             except DatabaseError as error:
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 raise CommandError(f"cannot read {hostname}'s canary: the database is unavailable ({reason})") from None

@@ -1,28 +1,29 @@
 """The outbox: mails recorded with the change that causes them, sent after commit.
-And the workers' liveness canary, which shows whether a worker still takes tasks."""
+
+A change writes an OutboxMessage (kind, object id) in its own transaction; after commit
+a drain task is woken (one per burst), claims due messages with SKIP LOCKED and sends
+them over one SMTP session. A message the broker never got, or whose worker
+died mid-send, is handed over again by the sweep (beat) once its claim has expired.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import logging
-import math
 import smtplib
-import time
 import traceback
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Now
+from django.db.models import Q
 from django.utils import timezone
 
 from campaign.core import mail
-from campaign.core.cache import add_or_get
-from campaign.core.models import OutboxMessage, WorkerCanary
+from campaign.core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +31,10 @@ MAX_ATTEMPTS = 8
 SWEEP_BATCH = 500
 DRAIN_BATCH = 50
 DRAIN_KICK_KEY = "outbox:drain-queued"
+# A drain the broker lost is replaced once the key expires (the sweep catches the rest).
 DRAIN_KICK_SECONDS = 10
-# How far apart the clocks of the web and worker machines may be: a drain's lease (see
-# _hand_to_worker) is trusted until this long before it ends.
-LEASE_MARGIN_SECONDS = 1.0
-_drain_lease_seen = 0.0  # the latest lease this process has read in the kick key
-# After a failed hand-over, a web process stops trying the broker for this long: each
-# try can take the broker connection timeout, and a surge must not queue behind it.
+BROKER_AWAY_KEY = "outbox:broker-away"
 BROKER_PAUSE_SECONDS = 5
-_broker_paused_until = 0.0
 
 
 class MailDeferred(Exception):
@@ -62,12 +58,10 @@ def outbox_create_with(
     """Insert `instance` and the mail it causes (an outbox row about it) in one
     statement: a new row and its mail stand or fall together, as in one transaction.
 
-    The sign form is the one write a surge makes: there the ORM's two INSERTs in a
-    transaction (BEGIN, INSERT, INSERT, COMMIT: four round trips) were a quarter of a
-    signature's cost to the web process. Model validation and signals are not run, as
-    with `bulk_create`; the database's constraints apply as always, and a violation
-    raises IntegrityError with nothing written. Inside a transaction the statement
-    runs in a savepoint, so that transaction can go on after a violation.
+    Model validation and signals are not run, as with `bulk_create`; the database's
+    constraints apply as always, and a violation raises IntegrityError with nothing
+    written. Inside a transaction the statement runs in a savepoint, so that
+    transaction can go on after a violation.
 
     `unless_taken` names the fields of a unique constraint: a row that would repeat one
     already there is then not written, nor is its mail, and None is returned (see
@@ -151,47 +145,38 @@ def _insert_with_outbox(model: type[models.Model], unless_taken: tuple[str, ...]
 
 
 def _hand_to_worker(message_id: int) -> None:
-    """Wake a drain (outbox_drain) unless one is already on its way.
+    """Wake a drain (outbox_drain) unless one is already queued.
 
-    Under a surge, one task per mail cost the web process a Celery publish per signature
-    (a third of a signature's CPU) and the worker a task per mail. A key in the cache
-    says a drain is queued: the first message after a drain has started (and deleted the
-    key) queues the next one, the others ride along. A drain that the broker lost is
-    replaced once the key expires, and the sweep still hands over what waits too long.
+    A key in the cache says a drain is queued: the first message after a drain has
+    started (and deleted the key) queues the next one, the others ride along, so a
+    surge queues a drain per burst rather than a task per mail. If the broker is away
+    the message stays in the database and the sweep hands it over once the broker is
+    back; the person sees no error.
 
-    The key holds the drain's lease: the time until which it promises to go on claiming
-    (OUTBOX_DRAIN_LEASE_SECONDS ahead, renewed with each batch). A process that has read
-    it hands nothing over while it runs: this message, committed before then, will be
-    claimed. Under a surge a web process then asks the cache every few seconds, not
-    once per signature (that round trip was an eighth of the sign POST's CPU).
+    After a failed publish the site leaves the broker alone for BROKER_PAUSE_SECONDS
+    (docs/adr/0003-broker-pause.md): each try waits up to the broker's connection
+    timeout, and during an outage every sign request would wait with it.
     """
-    global _broker_paused_until, _drain_lease_seen
     from campaign.core.tasks import outbox_drain_task
 
-    if time.time() < _drain_lease_seen - LEASE_MARGIN_SECONDS:
-        return
-    if time.monotonic() >= _broker_paused_until:
-        try:
-            queued, lease = _kick()
-            if queued:
-                try:
-                    outbox_drain_task.delay()
-                except Exception:
-                    cache.delete(DRAIN_KICK_KEY)
-                    raise
-            elif isinstance(lease, int):
-                _drain_lease_seen = lease / 1000
-        except Exception:
-            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
-            # Messages that rode along on the kick that failed wait for no drain either.
-            recently = timezone.now() - timedelta(seconds=DRAIN_KICK_SECONDS)
-            OutboxMessage.objects.due().filter(queued_at__gte=recently).update(queued_at=None)
-        else:
-            return
-    # The broker is away. The row is safe in the database and the sweep will hand it
-    # over when the broker is back; the person sees no error.
-    OutboxMessage.objects.filter(pk=message_id).update(queued_at=None)
+    try:
+        if not cache.add(DRAIN_KICK_KEY, message_id, DRAIN_KICK_SECONDS):
+            return  # a drain is queued: this message rides along
+        if cache.get(BROKER_AWAY_KEY) is None:
+            try:
+                outbox_drain_task.delay()
+            except Exception:
+                cache.set(BROKER_AWAY_KEY, True, BROKER_PAUSE_SECONDS)
+                logger.warning("broker unavailable, outbox message %s left for the sweep", message_id)
+            else:
+                return
+        cache.delete(DRAIN_KICK_KEY)
+    except Exception:
+        logger.warning("cache unavailable, outbox message %s left for the sweep", message_id)
+    # Messages that rode along on a kick that failed wait for no drain either: mark
+    # them unqueued so the next sweep takes them rather than after their claim time.
+    recently = timezone.now() - timedelta(seconds=DRAIN_KICK_SECONDS)
+    OutboxMessage.objects.due().filter(Q(pk=message_id) | Q(queued_at__gte=recently)).update(queued_at=None)
 
 
 def claim_duration() -> timedelta:
@@ -208,32 +193,9 @@ def _is_permanent(error: smtplib.SMTPException) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
-def _lease_ms() -> int:
-    """A lease from now, as the kick key holds it: milliseconds since the epoch."""
-    return int((time.time() + settings.OUTBOX_DRAIN_LEASE_SECONDS) * 1000)
-
-
-def _kick_key_seconds() -> int:
-    """How long the kick key lives: past the lease it holds, so it outlasts the drain."""
-    return DRAIN_KICK_SECONDS + math.ceil(settings.OUTBOX_DRAIN_LEASE_SECONDS)
-
-
-def _kick() -> tuple[bool, object]:
-    """Set the kick key unless it is set: (True, None) when this call set it (a drain is
-    to be queued, and the lease is the one it will honour), else (False, what the key
-    holds). One round trip with Redis."""
-    return add_or_get(cache, DRAIN_KICK_KEY, _lease_ms(), _kick_key_seconds())
-
-
-def _renew_lease() -> float:
-    """Hold the kick key with a lease from now; the lease's end, in seconds."""
-    lease = _lease_ms()
-    cache.set(DRAIN_KICK_KEY, lease, _kick_key_seconds())
-    return lease / 1000
-
-
 def _claim(*, message_id: int | None = None, limit: int = 1) -> list[OutboxMessage]:
-    """Claim due messages (one by id, or the `limit` longest due) in one statement.
+    """Claim due messages (one by id, or the `limit` longest due) in one statement,
+    longest due first.
 
     The conditional UPDATE makes a claim exclusive: a task delivered twice, a sweep
     racing a worker or two drains at once never hold the same message. SKIP LOCKED
@@ -244,15 +206,18 @@ def _claim(*, message_id: int | None = None, limit: int = 1) -> list[OutboxMessa
     only_one = "AND id = %s" if message_id is not None else ""
     # The table name comes from the model; every value is bound.
     sql = f"""
-        UPDATE {table} SET claimed_until = %s, attempts = attempts + 1
-        WHERE id IN (
-            SELECT id FROM {table}
-            WHERE status = %s AND next_attempt_at <= %s
-              AND (claimed_until IS NULL OR claimed_until < %s) {only_one}
-            ORDER BY next_attempt_at LIMIT %s
-            FOR UPDATE SKIP LOCKED
+        WITH claimed AS (
+            UPDATE {table} SET claimed_until = %s, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM {table}
+                WHERE status = %s AND next_attempt_at <= %s
+                  AND (claimed_until IS NULL OR claimed_until < %s) {only_one}
+                ORDER BY next_attempt_at LIMIT %s
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id, kind, object_id, attempts, next_attempt_at
         )
-        RETURNING id, kind, object_id, attempts
+        SELECT id, kind, object_id, attempts FROM claimed ORDER BY next_attempt_at, id
     """  # noqa: S608  # nosec B608
     params = [now + claim_duration(), OutboxMessage.Status.PENDING, now, now]
     params += [message_id] if message_id is not None else []
@@ -263,69 +228,57 @@ def outbox_send(*, message_id: int) -> bool:
     """Send one outbox message, at most once. Returns True when this call sent it.
 
     A worker killed mid-send leaves a claim that expires after OUTBOX_CLAIM_SECONDS,
-    and the sweep then hands the message over again.
+    and the sweep then hands the message over again. Raises MailDeferred when the
+    mail server refused for now.
     """
     claimed = _claim(message_id=message_id)
     if not claimed:
         return False
-    return _deliver(claimed[0], _build_batch(claimed)[claimed[0].pk])
+    with _smtp_session() as session:
+        return _deliver(claimed[0], _build_batch(claimed)[claimed[0].pk], session)
 
 
 def outbox_drain() -> int:
-    """Send every due message, a few at a time, until none is left. Returns how many
-    were sent. A message the mail server defers is handed back to the broker with a
-    countdown (its own task), so the drain goes on with the others.
+    """Send every due message, DRAIN_BATCH at a time, until none is left. Returns how
+    many were sent. A message the mail server defers is handed back to the broker with
+    a countdown (its own task), so the drain goes on with the others.
 
     While it runs, the kick key stays: new messages ride along on this drain, which
-    claims them as they come, instead of each queueing a drain of its own (under a
-    surge, a task per handful of mails cost the worker more than the mails). Once
-    nothing is due and its lease has run out (_hand_to_worker) it deletes the key,
-    from when on a new message queues the next drain, and claims once more: a
-    message committed before the key went, whose hand-over saw the key, is claimed
-    by that last pass; one committed after finds no key and queues a drain.
-
-    After a batch shorter than DRAIN_BATCH, the drain waits OUTBOX_GATHER_SECONDS
-    before it claims again. A batch costs the worker a claim, a query for what the
-    mails show and the letter's links whatever its size: claimed as they came, a
-    surge's mails went out four or five at a time and those costs were half of the
-    worker's CPU per mail. Waiting a fifth of a second lets the next batch fill. The
-    drain renews the kick key with each batch, so a long surge keeps one drain with
-    full batches rather than gaining another each time the key would have expired.
+    claims them as they come. Once a claim comes up empty it deletes the key, from
+    when on a new message queues the next drain, and claims once more: a message
+    committed before the key went, whose hand-over saw the key, is claimed by that
+    last pass; one committed after finds no key and queues a drain.
     """
-    sent = _drain_batches(holding_key=True)
+    sent = _drain_batches()
     cache.delete(DRAIN_KICK_KEY)
-    return sent + _drain_batches(holding_key=False)
+    return sent + _drain_batches()
 
 
-def _drain_batches(*, holding_key: bool) -> int:
-    """Claim and send batches until one comes up empty; holding the key, until one that
-    started after the lease's end comes up empty, so that every message committed
-    before then is claimed (see _hand_to_worker)."""
+def _drain_batches() -> int:
+    """Claim and send batches until a claim comes up empty, over one SMTP session."""
     sent = 0
-    lease_until = _renew_lease() if holding_key else 0.0
-    while True:
-        started = time.time()
-        batch = _claim(limit=DRAIN_BATCH)
-        built = _build_batch(batch)
-        for message in batch:
-            try:
-                sent += _deliver(message, built[message.pk])
-            except MailDeferred as deferred:
-                _send_later(message.pk, deferred.retry_in)
-        if not holding_key:
-            if not batch:
-                return sent
-            continue
-        if batch:
-            lease_until = _renew_lease()
-        elif started >= lease_until:
-            return sent
-        if len(batch) < DRAIN_BATCH:
-            wait = settings.OUTBOX_GATHER_SECONDS
-            if not batch:  # nothing came: wait on, at most until the lease's end
-                wait = min(max(wait, 0.05), lease_until - time.time())
-            if wait > 0:
-                time.sleep(wait)
+    with _smtp_session() as session:
+        while batch := _claim(limit=DRAIN_BATCH):
+            built = _build_batch(batch)
+            for message in batch:
+                try:
+                    sent += _deliver(message, built[message.pk], session)
+                except MailDeferred as deferred:
+                    _send_later(message.pk, deferred.retry_in)
+    return sent
+
+
+@contextlib.contextmanager
+def _smtp_session():
+    """One connection to the mail server, opened by the first mail sent on it and
+    closed at the end: a session per mail would cost the mail server a handshake (and
+    TLS and login, with a real one) for each. fail_silently=False: each mail's outcome
+    is its own exception."""
+    session = get_connection(fail_silently=False)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 # What a claimed message was built into: its mail, None when there is nothing to send any
@@ -375,9 +328,19 @@ def _send_later(message_id: int, delay: timedelta) -> None:
     OutboxMessage.objects.filter(pk=message_id).update(queued_at=timezone.now())
 
 
-def _deliver(message: OutboxMessage, email: Built) -> bool:
+def _send_on(session, email: EmailMultiAlternatives) -> None:
+    try:
+        session.open()  # the first mail opens it; Django's backend then keeps it open
+        session.send_messages([email])
+    except BaseException:
+        session.close()  # never reuse a session left in an unknown state: the next mail opens anew
+        raise
+
+
+def _deliver(message: OutboxMessage, email: Built, session) -> bool:
     """Send a message this process has claimed, as built for it (None: nothing to send
-    any more; an exception: it could not be built); record the outcome."""
+    any more; an exception: it could not be built), on the batch's SMTP session;
+    record the outcome."""
     kind = mail.kind(message.kind)
     if email is None:
         _finish(message, OutboxMessage.Status.CANCELLED)
@@ -386,16 +349,12 @@ def _deliver(message: OutboxMessage, email: Built) -> bool:
         _fail_for_good(message, kind, email)
         return False
     try:
-        mail.send(email)
-    except smtplib.SMTPException as error:
-        if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
-            _finish(message, OutboxMessage.Status.FAILED, error=error)
-            if kind.on_permanent_failure:
-                kind.on_permanent_failure(message.object_id)
-            return False
-        _defer(message, error)
-    except OSError as error:  # connection refused, timeout: the mail server is away
-        if message.attempts >= MAX_ATTEMPTS:
+        _send_on(session, email)
+    except (smtplib.SMTPException, OSError) as error:
+        # A refusal, or no answer at all (connection refused, timeout): permanent when
+        # the server says so (5xx) or after MAX_ATTEMPTS, else tried again later.
+        permanent = isinstance(error, smtplib.SMTPException) and _is_permanent(error)
+        if permanent or message.attempts >= MAX_ATTEMPTS:
             _finish(message, OutboxMessage.Status.FAILED, error=error)
             if kind.on_permanent_failure:
                 kind.on_permanent_failure(message.object_id)
@@ -430,29 +389,13 @@ def _fail_for_good(message: OutboxMessage, kind: mail.MailKind, error: Exception
 
 
 def _finish(message: OutboxMessage, status: str, error: Exception | None = None) -> None:
-    # Once per mail, so one plain statement: the ORM's update() cost the worker 0.31 ms
-    # of CPU per mail to build, this 0.08 ms.
-    sent_at = timezone.now() if status == OutboxMessage.Status.SENT else None
-    with connection.cursor() as cursor:
-        cursor.execute(_FINISH_SQL, [status, sent_at, _describe(error) if error else "", message.pk])
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        sent_at=timezone.now() if status == OutboxMessage.Status.SENT else None,
+        claimed_until=None,
+        last_error=_describe(error) if error else "",
+    )
     logger.info("outbox message %s (%s) %s", message.pk, message.kind, status)
-
-
-# The outcome of a mail does not wait for the disk (synchronous_commit off for this
-# statement's own transaction; the drain calls it outside any other). A commit that
-# waits for its WAL to be flushed cost PostgreSQL 190-220 µs of CPU and the worker 350-390
-# µs of waiting, against 110-120 and 150-190 (an UPDATE of this table, 3,000 in a row).
-# What it risks: if the database server crashes (not a restart, which flushes), the
-# marks of the mails sent in the last fraction of a second are lost, and those mails
-# are sent again once their claim expires. A signature, on the other hand, is only
-# acknowledged once it is on disk.
-# The table name comes from the model; every value is bound.
-_FINISH_SQL = f"""
-    SET LOCAL synchronous_commit TO OFF;
-    UPDATE {OutboxMessage._meta.db_table}
-    SET status = %s, sent_at = %s, claimed_until = NULL, last_error = %s
-    WHERE id = %s
-"""  # noqa: S608  # nosec B608
 
 
 def _defer(message: OutboxMessage, error: Exception) -> None:
@@ -499,55 +442,3 @@ def outbox_resend(*, message_id: int) -> OutboxMessage:
     failed = OutboxMessage.objects.get(pk=message_id)
     with transaction.atomic():
         return outbox_enqueue(kind=failed.kind, object_id=failed.object_id)
-
-
-# --- Worker liveness -----------------------------------------------------------------
-# A worker can lose its broker, reconnect, answer `celery inspect ping` and still never
-# take a task again (celery#8030, #8091, #10205 with Redis): ping travels on the
-# broadcast channel, which keeps working, while the task queues are read on another
-# channel, the one that stalls. So the proof that a worker consumes is a task that went
-# through the broker and its queues: a canary sent to the worker's direct queue
-# (CELERY_WORKER_DIRECT), which the worker reads on the same channel as the task queue.
-# The probe (`manage.py worker_alive`, `make run`) sends one each time it looks; running
-# it records the time. Cost: one tiny task and one UPSERT per look.
-
-# Rows of workers that are gone (a container replaced, a host renamed) are dropped
-# after this long, so the table holds the live workers and a few recent ones.
-WORKER_CANARY_KEEP = timedelta(days=7)
-
-
-def worker_stuck_after() -> timedelta:
-    return timedelta(seconds=settings.WORKER_STUCK_SECONDS)
-
-
-def worker_canary_send(*, hostname: str) -> bool:
-    """Queue a canary for one worker (its Celery node name). False if the broker refused."""
-    from celery.utils.nodenames import worker_direct
-
-    from campaign.core.tasks import worker_canary_task
-
-    try:
-        # A canary that waited longer than the limit proves nothing: let it expire.
-        worker_canary_task.apply_async(queue=worker_direct(hostname), expires=worker_stuck_after().total_seconds())
-    except Exception:
-        logger.warning("broker unavailable: no liveness canary for %s", hostname)
-        return False
-    return True
-
-
-def worker_canary_record(*, hostname: str) -> None:
-    """A worker ran its canary. The time is the database's, as is the clock that
-    worker_canary_age reads, so a probe on another host is not fooled by clock skew."""
-    WorkerCanary.objects.bulk_create(
-        [WorkerCanary(hostname=hostname, consumed_at=Now())],
-        update_conflicts=True,
-        unique_fields=["hostname"],
-        update_fields=["consumed_at"],
-    )
-    WorkerCanary.objects.filter(consumed_at__lt=Now() - WORKER_CANARY_KEEP).delete()
-
-
-def worker_canary_age(*, hostname: str) -> timedelta | None:
-    """How long ago the worker last ran a canary; None if it never did."""
-    age = ExpressionWrapper(Now() - F("consumed_at"), output_field=DurationField())
-    return WorkerCanary.objects.filter(hostname=hostname).annotate(age=age).values_list("age", flat=True).first()
