@@ -50,5 +50,5 @@ messages: $(VENV)/.installed ## Extract translatable strings
 clean: ## Remove the virtualenv and local data (embedded database, broker files)
 	rm -rf $(VENV) var
 
-bench: $(VENV)/.installed-dev ## Benchmark the production-like stack on this machine (FULL=1 for 60 s scenarios)
+bench: $(VENV)/.installed-dev ## Benchmark the production-like stack, nginx in front (FULL=1: 60 s scenarios; bench/README.md)
 	$(BIN)/python -m bench.run $(if $(FULL),--full,)

@@ -3,7 +3,7 @@ bounded in time. Prints one JSON object (the scenario's raw figures) on stdout.
 
     python -m bench.load sign    --url http://127.0.0.1:PORT --slug SLUG --seconds 10
     python -m bench.load confirm --url ... --links mails.jsonl
-    python -m bench.load read    --url ... --slug SLUG --seconds 10
+    python -m bench.load get     --url ... --path /letters/SLUG/ --label "letter page" --seconds 10
     python -m bench.load ceiling --url ... --seconds 10
     python -m bench.load export  --url ... --path /admin/... --email E --password P
 """
@@ -172,31 +172,14 @@ async def scenario_confirm(args) -> dict:
     return {"seconds": round(seconds, 2), "links": len(links), **recorder.summary(seconds)}
 
 
-async def scenario_read(args) -> dict:
+async def scenario_get(args) -> dict:
+    """Readers fetching one path as fast as they are answered, a new connection each."""
     recorder = Recorder()
-    run = uuid.uuid4().hex[:8]
-    paths = {"letter page": f"/letters/{args.slug}/", "count API": f"/api/petitions/{args.slug}/"}
 
     async def job(worker: int, n: int) -> None:
-        client = Client(args.url)
-        if worker < args.signers:  # signatures keep arriving meanwhile
-            page = await recorder.timed("background sign GET", client.request("GET", paths["letter page"]))
-            if page:
-                form = {
-                    **_tokens(page[1]),
-                    "name": "Bench Reader",
-                    "email": f"read-{run}-{worker}-{n}@example.org",
-                    "country": "FR",
-                    "consent": "on",
-                }
-                await recorder.timed(
-                    "background sign POST", client.request("POST", f"/letters/{args.slug}/sign/", form), ok=(302,)
-                )
-            return
-        label = "letter page" if worker % 2 else "count API"
-        await recorder.timed(label, client.request("GET", paths[label]))
+        await recorder.timed(args.label, Client(args.url).request("GET", args.path))
 
-    seconds = await run_for(args.seconds, args.concurrency + args.signers, job)
+    seconds = await run_for(args.seconds, args.concurrency, job)
     return {"seconds": round(seconds, 2), "concurrency": args.concurrency, **recorder.summary(seconds)}
 
 
@@ -259,14 +242,14 @@ async def scenario_export(args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["sign", "confirm", "read", "ceiling", "export"])
+    parser.add_argument("scenario", choices=["sign", "confirm", "get", "ceiling", "export"])
     parser.add_argument("--url", required=True)
     parser.add_argument("--slug")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--signers", type=int, default=4)
     parser.add_argument("--links")
     parser.add_argument("--path")
+    parser.add_argument("--label", default="GET")
     parser.add_argument("--email")
     parser.add_argument("--password")
     parser.add_argument("--totp")

@@ -3,11 +3,14 @@
 Starts PostgreSQL (the server DATABASE_URL names, else the embedded one) with a
 database of its own, Redis at 127.0.0.1:6379 as broker and cache when it answers
 (else the folder broker and the database cache), an SMTP sink on loopback, gunicorn
-(cores + 1 workers, debug off, whitenoise), Celery worker and beat. The load comes
-from bench/load.py in its own process. Every scenario prints a table and writes
-bench/results/<scenario>.json. Everything started here is stopped here.
+(cores + 1 workers, debug off), Celery worker and beat, all through
+campaign.core.processes, and nginx with deploy/nginx.conf in front of gunicorn
+(installed with apt-get when missing). The load comes from bench/load.py in its own
+process. Every scenario prints a table and writes bench/results/<scenario>.json; the
+targets come last, met or not. Everything started here is stopped here.
+bench/README.md describes the method.
 
-    python -m bench.run [--full] [--only sign,read,export,ceiling,search]
+    python -m bench.run [--full] [--only ceiling,sign,read,export,search]
 """
 
 from __future__ import annotations
@@ -32,27 +35,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
+from campaign.core import processes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 WORK = BASE_DIR / "var" / "bench"
+# Where collectstatic puts the files nginx serves (campaign.settings.STATIC_ROOT).
+STATIC_ROOT = BASE_DIR / "var" / "static"
 BENCH_DB = "campaign_bench"
 ORGANISER = ("organiser@example.org", secrets.token_urlsafe(16))
 EXPORT_ROWS = 1_000_000
 # On one shared machine the web server comes first: under a surge, pages and signatures
 # are answered at once and the mail queue drains right after (README, Production).
 WORKER_NICENESS = 10
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_for(predicate, timeout: float, what: str):
@@ -91,16 +86,34 @@ def database() -> tuple[str, str]:
 
 
 def redis_available() -> bool:
-    return port_open(6379)
+    return processes.port_open(6379)
+
+
+def ensure_nginx() -> str:
+    """nginx's version, installing Debian's nginx-light first when it is missing (the
+    bench runs as production would, behind it)."""
+    if not processes.nginx_binary():
+        if os.geteuid() != 0:
+            raise SystemExit("nginx is not installed: apt-get install nginx-light (as root), then run again")
+        print("installing nginx-light (apt-get)", flush=True)
+        apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=apt)  # noqa: S607
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=apt)  # noqa: S607
+    version = subprocess.run([processes.nginx_binary(), "-v"], capture_output=True, text=True, check=True)
+    return version.stderr.strip().removeprefix("nginx version: ")
 
 
 class Stack:
     def __init__(self) -> None:
-        self.processes: list[subprocess.Popen] = []
-        self.parts: dict[str, subprocess.Popen] = {}
+        self.parts: dict[str, processes.Child] = {}
         WORK.mkdir(parents=True, exist_ok=True)
+        self.nginx_version = ensure_nginx()
+        # Visitors reach nginx (`url`); gunicorn (`gunicorn_url`) is loaded directly
+        # only to measure it alone.
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.gunicorn_port = free_port()
+        self.gunicorn_url = f"http://127.0.0.1:{self.gunicorn_port}"
         self.smtp_port = free_port()
         self.mails = WORK / "mails.jsonl"
         self.mails.write_text("")
@@ -108,30 +121,27 @@ class Stack:
         self.redis = redis_available()
         self.cores = os.cpu_count() or 1
         # The web's work is CPU, not waiting (its round trips are on loopback): one sync
-        # worker per core and one to cover the waits. Measured here against 2 and
-        # 2 x cores + 1 (README, Performance).
+        # worker per core and one to cover the waits.
         self.web_workers = int(os.environ.get("BENCH_WEB_WORKERS", self.cores + 1))
         self.web_threads = int(os.environ.get("BENCH_WEB_THREADS", "1"))
         self.worker_concurrency = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2 * self.cores))
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "DATABASE_URL": self.database_url,
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(self.smtp_port),
-            "SITE_URL": self.url,
+        self.env = processes.environment(
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_LOG_LEVEL="WARNING",
+            DATABASE_URL=self.database_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(self.smtp_port),
+            SITE_URL=self.url,
             # All the load comes from 127.0.0.1 and the bench posts as fast as it can:
             # the per-IP limit and the "filled too fast" check would refuse it.
-            "SIGN_MIN_FILL_SECONDS": "0",
-            "SIGN_RATE_PER_IP_PER_HOUR": "100000000",
-            "ORGANISER_EMAIL": ORGANISER[0],
-            "ORGANISER_PASSWORD": ORGANISER[1],
-            "CAMPAIGN_BROKER_DIR": str(WORK / "broker"),
-            "PYTHONUNBUFFERED": "1",
-        }
+            SIGN_MIN_FILL_SECONDS="0",
+            SIGN_RATE_PER_IP_PER_HOUR="100000000",
+            ORGANISER_EMAIL=ORGANISER[0],
+            ORGANISER_PASSWORD=ORGANISER[1],
+            CAMPAIGN_BROKER_DIR=str(WORK / "broker"),
+        )
         if self.redis:
             import redis
 
@@ -148,15 +158,9 @@ class Stack:
             [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True, capture_output=True, text=True
         ).stdout
 
-    def spawn(self, name: str, *args: str, niceness: int = 0) -> subprocess.Popen:
-        log = (WORK / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, *args], cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
-        )  # fmt: skip
-        self.processes.append(process)
-        self.parts[name] = process
-        return process
+    def launch(self, child: processes.Child) -> processes.Child:
+        self.parts[child.name] = child
+        return child.start(timeout=120)
 
     def start(self) -> None:
         self.manage("migrate", "--noinput")
@@ -180,21 +184,30 @@ class Stack:
         )
         with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, email text, created_at timestamptz)")
-        self.spawn("smtp", "-m", "bench.smtp_sink", "--port", str(self.smtp_port), "--out", str(self.mails))
-        self.web = self.spawn(
-            "web", "-m", "gunicorn", "campaign.wsgi", f"--workers={self.web_workers}", f"--threads={self.web_threads}",
-            f"--bind=127.0.0.1:{self.port}", "--timeout=300", "--backlog=2048",
+        smtp = [sys.executable, "-m", "bench.smtp_sink", "--port", str(self.smtp_port), "--out", str(self.mails)]
+        self.launch(
+            processes.Child(
+                "smtp", smtp, env=self.env, log=WORK / "smtp.log",
+                ready=lambda child: processes.port_open(self.smtp_port),
+            )
         )  # fmt: skip
-        self.spawn(
-            "worker", "-m", "celery", "-A", "campaign", "worker", "--loglevel=WARNING",
-            f"--concurrency={self.worker_concurrency}", "--without-mingle", "--without-gossip", "--without-heartbeat",
-            niceness=WORKER_NICENESS,
+        bind = f"127.0.0.1:{self.gunicorn_port}"
+        self.web = self.launch(
+            processes.web(
+                env=self.env, bind=bind, workers=self.web_workers, threads=self.web_threads, timeout=300,
+                log=WORK / "web.log",
+            )
         )  # fmt: skip
-        self.spawn(
-            "beat", "-m", "celery", "-A", "campaign", "beat", "--loglevel=WARNING",
-            f"--schedule={WORK / 'beat-schedule'}",
+        self.launch(
+            processes.worker(
+                env=self.env, hostname=f"bench@{socket.gethostname()}", concurrency=self.worker_concurrency,
+                loglevel="WARNING", log=WORK / "worker.log", niceness=WORKER_NICENESS,
+            )
         )  # fmt: skip
-        wait_for(lambda: port_open(self.port) and port_open(self.smtp_port), 60, "gunicorn and the SMTP sink")
+        self.launch(
+            processes.beat(env=self.env, schedule=WORK / "beat-schedule", loglevel="WARNING", log=WORK / "beat.log")
+        )
+        self.launch(processes.nginx(folder=WORK / "nginx", port=self.port, gunicorn=bind, static_root=STATIC_ROOT))
         self.warm_up()
 
     def warm_up(self) -> None:
@@ -204,23 +217,22 @@ class Stack:
         slug = self.sql("SELECT slug FROM petitions_petition WHERE status = 'open' ORDER BY id LIMIT 1")[0][0]
         paths = [f"/letters/{slug}/", f"/api/petitions/{slug}/", "/bench/ceiling/", "/"] * 60
 
-        def fetch(path: str) -> None:
-            with urllib.request.urlopen(self.url + path, timeout=60) as reply:  # noqa: S310  # nosec B310
+        def fetch(url: str) -> None:
+            with urllib.request.urlopen(url, timeout=60) as reply:  # noqa: S310  # nosec B310
                 reply.read()
 
         with ThreadPoolExecutor(max_workers=16) as pool:
-            list(pool.map(fetch, paths))
+            list(pool.map(fetch, [base + path for path in paths for base in (self.gunicorn_url, self.url)]))
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        # nginx first, so that nothing new reaches gunicorn; the SMTP sink last, so that
+        # the worker's mails in flight still land.
+        processes.stop_all(reversed(list(self.parts.values())))
+
+    def fetch(self, path: str, direct: bool = False) -> bytes:
+        url = (self.gunicorn_url if direct else self.url) + path
+        with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310  # nosec B310
+            return reply.read()
 
     def sql(self, query: str, params=()):
         with psycopg_connect(self.database_url) as conn, conn.cursor() as cursor:
@@ -231,11 +243,13 @@ class Stack:
         with self.mails.open() as lines:
             return sum(1 for _ in lines)
 
-    def load(self, scenario: str, *args: str) -> dict:
-        """Run one load; its figures, plus the CPU seconds each part spent meanwhile."""
+    def load(self, scenario: str, *args: str, direct: bool = False) -> dict:
+        """Run one load (through nginx, or straight to gunicorn when `direct`); its
+        figures, plus the CPU seconds each part spent meanwhile."""
+        url = self.gunicorn_url if direct else self.url
         before = self.cpu_seconds()
         result = subprocess.run(
-            [sys.executable, "-m", "bench.load", scenario, "--url", self.url, *args],
+            [sys.executable, "-m", "bench.load", scenario, "--url", url, *args],
             cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=1800,
         )  # fmt: skip
         after = self.cpu_seconds()
@@ -248,7 +262,7 @@ class Stack:
         """CPU seconds (user + system) used so far by each part: this stack's processes
         with their children, every PostgreSQL and Redis server process on the machine, and
         the load generator (this process's only child reaped while a load runs)."""
-        seconds = {name: _tree_cpu(process.pid) for name, process in self.parts.items()}
+        seconds = {name: _tree_cpu(child.pid) for name, child in self.parts.items()}
         for part, names in (("postgres", {"postgres", "postmaster"}), ("redis", {"redis-server"})):
             roots = [
                 process for process in psutil.process_iter(["name"])
@@ -258,6 +272,12 @@ class Stack:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds["load generator"] = usage.ru_utime + usage.ru_stime
         return seconds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _tree_cpu(pid: int) -> float:
@@ -328,6 +348,26 @@ def cpu_rows(figures: dict, units: int, unit: str) -> list[tuple]:
     return rows
 
 
+# (what, figure, target, met), in the order the scenarios ran: the closing table.
+TARGETS: list[tuple[str, str, str, bool]] = []
+
+
+def target(what: str, figure: str, goal: str, met: bool) -> None:
+    TARGETS.append((what, figure, goal, met))
+
+
+def targets_table(machine: dict) -> None:
+    if not TARGETS:
+        return
+    width = max(len(row[0]) for row in TARGETS)
+    figure_width = max(len(row[1]) for row in TARGETS)
+    print("\n== targets ==")
+    for what, figure, goal, met in TARGETS:
+        print(f"  {what:<{width}}  {figure:>{figure_width}}  target {goal:<12} {'met' if met else 'NOT MET'}")
+    rows = [{"what": what, "figure": figure, "target": goal, "met": met} for what, figure, goal, met in TARGETS]
+    save("targets", machine, {"targets": rows, "all_met": all(row["met"] for row in rows)})
+
+
 def save(name: str, machine: dict, data: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"scenario": name, "machine": machine, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **data}
@@ -368,12 +408,11 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
     )[0][0]
 
     def public_count() -> int:
-        url = f"{stack.url}/api/petitions/{slug}/"
-        with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310  # nosec B310
-            return json.load(reply)["signature_count"]
+        # gunicorn's answer: nginx may hold the previous one for the seconds the app allows.
+        return json.loads(stack.fetch(f"/api/petitions/{slug}/", direct=True))["signature_count"]
 
-    # The public count is cached (30 s) and cleared on every confirmation; a read that
-    # raced the last confirmation may hold the previous figure until then.
+    # The app may cache the count for a while; a read that raced the last confirmation
+    # may hold the previous figure until then.
     settled_from = time.monotonic()
     expected = confirmed + demo + before
     deadline = settled_from + 40
@@ -381,14 +420,15 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
         time.sleep(0.5)
     settle = time.monotonic() - settled_from
     api = {"signature_count": count}
-    server_errors = sum(
-        count for figure in surge.values() if isinstance(figure, dict) and "statuses" in figure
-        for status, count in figure["statuses"].items() if status.startswith("5")
+    expected = {"letter page (GET)": "200", "sign (POST)": "302"}
+    errors = sum(surge["transport_errors"].values()) + sum(
+        count for label, status in expected.items()
+        for other, count in surge[label]["statuses"].items() if other != status
     )  # fmt: skip
     ledger = {
         "accepted_per_second": round(accepted / surge["seconds"], 1),
         "accepted": accepted,
-        "server_errors": server_errors,
+        "errors": errors,
         "rows_stored": rows,
         "mails_at_sink": mails,
         "mails_when_load_ended": mails_at_end,
@@ -408,15 +448,59 @@ def scenario_sign(stack: Stack, machine: dict, seconds: float) -> None:
     ok = rows == accepted == mails == confirmed and api["signature_count"] - demo - before == confirmed
     print(f"  ledger {'balances' if ok else 'DOES NOT BALANCE'}")
     save("sign", machine, {"surge": surge, "ledger": ledger, "confirm": confirm, "ledger_balances": ok})
+    post = surge["sign (POST)"]
+    target("signing, accepted per second", f"{ledger['accepted_per_second']}/s", ">= 350/s",
+           ledger["accepted_per_second"] >= 350)  # fmt: skip
+    target("signing, POST p99", f"{post['p99_ms']} ms", "< 500 ms", post["p99_ms"] is not None and post["p99_ms"] < 500)
+    target("signing, errors", str(errors), "0", errors == 0)
+    target(
+        "ledger: accepted = rows = mails = confirmations", f"{accepted} / {rows} / {mails} / {confirmed}",
+        "all equal", ok,
+    )  # fmt: skip
 
 
 def scenario_read(stack: Stack, machine: dict, seconds: float) -> None:
+    """Readers of one letter, each page and the count API on its own: through nginx,
+    then a static file of the same size through the same nginx (what nginx does at
+    best on this machine with this load generator), then from gunicorn alone."""
     _, slug = slug_of_demo(stack)
-    storm = stack.load("read", "--slug", slug, "--seconds", str(seconds))
-    table(f"read storm ({storm['concurrency']} readers + 4 signers, {storm['seconds']} s)", request_rows(storm))
-    reads = storm["letter page"]["requests"] + storm["count API"]["requests"]
-    table("CPU during the storm (background signing included)", cpu_rows(storm, reads, "read"))
-    save("read", machine, {"storm": storm})
+    each = max(5.0, seconds / 3)
+    copies = STATIC_ROOT / "bench"
+    copies.mkdir(exist_ok=True)
+    figures: dict[str, dict] = {}
+    try:
+        for label, path, copy in (
+            ("letter page", f"/letters/{slug}/", "letter-page.html"),
+            ("count API", f"/api/petitions/{slug}/", "count-api.json"),
+        ):
+            # The same bytes as gunicorn sends, so nginx sends the same size either way.
+            (copies / copy).write_bytes(stack.fetch(path, direct=True))
+            runs = {
+                f"{label} through nginx": (path, False),
+                f"static file of its size ({(copies / copy).stat().st_size:,} bytes) through nginx": (
+                    f"/static/bench/{copy}",
+                    False,
+                ),
+                f"{label} from gunicorn alone": (path, True),
+            }
+            for name, (url_path, direct) in runs.items():
+                figures[name] = stack.load("get", "--path", url_path, "--label", name, "--seconds", str(each),
+                                           direct=direct)  # fmt: skip
+                table(name, request_rows(figures[name]))
+            via_nginx, static, alone = (figures[name][name] for name in runs)
+            share = via_nginx["per_second"] / static["per_second"] if static["per_second"] else 0
+            ok = via_nginx["statuses"] == {"200": via_nginx["requests"]}
+            target(f"{label} through nginx", f"{via_nginx['per_second']:,}/s", ">= 3,000/s",
+                   ok and via_nginx["per_second"] >= 3000)  # fmt: skip
+            target(f"{label} through nginx / static file of its size", f"{share:.0%} of {static['per_second']:,}/s",
+                   ">= 80 %", ok and share >= 0.8)  # fmt: skip
+            target(f"{label} from gunicorn alone", f"{alone['per_second']:,}/s", ">= 500/s",
+                   alone["statuses"] == {"200": alone["requests"]} and alone["per_second"] >= 500)  # fmt: skip
+    finally:
+        for copy in copies.iterdir():
+            copy.unlink()
+        copies.rmdir()
+    save("read", machine, {"seconds_each": each, "runs": figures})
 
 
 def scenario_ceiling(stack: Stack, machine: dict, seconds: float) -> None:
@@ -475,8 +559,12 @@ def scenario_export(stack: Stack, machine: dict, seconds: float) -> None:
         "status": figures["status"],
         "seconds_to_insert_rows": round(prepared, 1),
     }
-    table(f"export of {EXPORT_ROWS:,} confirmed signatures (CSV through gunicorn)", list(result.items()))
+    table(f"export of {EXPORT_ROWS:,} confirmed signatures (CSV through nginx)", list(result.items()))
     save("export", machine, result)
+    target("export of 1,000,000 signatures", f"{result['seconds']} s", "< 30 s",
+           result["status"] == 200 and result["rows_exported"] == EXPORT_ROWS and result["seconds"] < 30)  # fmt: skip
+    target("export, peak memory of its gunicorn worker", f"{result['peak_rss_mb']} MB", "< 150 MB",
+           result["peak_rss_mb"] < 150)  # fmt: skip
 
 
 def scenario_search(stack: Stack, machine: dict, seconds: float) -> None:
@@ -497,6 +585,9 @@ def scenario_search(stack: Stack, machine: dict, seconds: float) -> None:
     ]
     table(f"evidence search at {figures['documents']:,} documents (PostgreSQL {figures['postgresql']})", rows)
     save("search", machine, {"cache": env["CACHE_URL"] or "database cache", **figures})
+    for name in ("search, cold", "facets, cold"):
+        p95 = figures["measures"][name]["p95_ms"]
+        target(f"evidence {name} at 100,000 documents, p95", f"{p95} ms", "< 50 ms", p95 < 50)
 
 
 SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
@@ -524,17 +615,20 @@ def main() -> None:
         "gunicorn_workers": stack.web_workers,
         "celery_concurrency": stack.worker_concurrency,
         "celery_worker_niceness": WORKER_NICENESS,
+        "nginx": stack.nginx_version,
         "seconds_per_load_scenario": seconds,
     }
     print("machine: " + ", ".join(f"{key} {value}" for key, value in machine.items()))
     try:
         stack.start()
         if args.serve:
-            print(f"serving on {stack.url} for {args.serve} s (gunicorn pid {stack.web.pid})", flush=True)
+            print(f"nginx on {stack.url}, gunicorn on {stack.gunicorn_url} (pid {stack.web.pid}) for {args.serve} s",
+                  flush=True)  # fmt: skip
             time.sleep(args.serve)
             return
         for name in args.only.split(","):
             SCENARIOS[name.strip()](stack, machine, seconds)
+        targets_table(machine)
     finally:
         stack.stop()
         print("\nstopped everything the bench started; results in bench/results/")

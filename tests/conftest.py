@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
+
+from campaign.core import processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -125,78 +123,29 @@ def database_url_for_children() -> str:
     return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
 
 
-class Worker:
-    def __init__(self, env: dict[str, str], log_path: Path, extra_args: tuple[str, ...] = ()) -> None:
-        self.env = env
-        self.log_path = log_path
-        self.extra_args = extra_args
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.log_path.touch()
-        ready_before = self.log_path.read_bytes().count(b"ready.")
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "campaign",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                *self.extra_args,
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until(
-            lambda: self.log_path.read_bytes().count(b"ready.") > ready_before, timeout=60, what="the Celery worker"
-        )
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=20)
-        # The worker leads its own process group: take its pool processes with it.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, live_server, smtp_sink, tmp_path_factory):
     """A real worker process on the real broker, with the test database and the sink."""
     with django_db_blocker.unblock():
         database_url = database_url_for_children()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "campaign.settings",
-        "DATABASE_URL": database_url,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_sink.port),
-        "SITE_URL": live_server.url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = processes.environment(
+        DJANGO_SETTINGS_MODULE="campaign.settings",
+        DATABASE_URL=database_url,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_sink.port),
+        SITE_URL=live_server.url,
+    )
     broker_dir = os.environ.get("CAMPAIGN_BROKER_DIR")
     if settings.CELERY_BROKER_URL == "filesystem://" and broker_dir:
         shutil.rmtree(broker_dir, ignore_errors=True)
         Path(broker_dir, "queue").mkdir(parents=True, exist_ok=True)
         Path(broker_dir, "processed").mkdir(parents=True, exist_ok=True)
-    worker = Worker(env, tmp_path_factory.mktemp("worker") / "worker.log")
+    worker = processes.worker(
+        env=env,
+        hostname=f"tests-{os.getpid()}@{socket.gethostname()}",
+        concurrency=2,
+        log=tmp_path_factory.mktemp("worker") / "worker.log",
+    )
     worker.start()
     yield worker
     worker.stop()

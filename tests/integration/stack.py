@@ -1,5 +1,6 @@
 """The production-like pieces the fault tests start and break: a gunicorn web server,
-a private broker (a folder or a redis-server of its own), a Celery worker and beat,
+a private broker (a folder or a redis-server of its own), a Celery worker and beat
+(launched by campaign.core.processes, as `make run` and the bench launch them),
 a TCP proxy in front of PostgreSQL that can be cut, and a plain HTTP client that
 signs like a browser (a form's CSRF cookie and token where it has them)."""
 
@@ -8,11 +9,9 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import json
-import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -24,7 +23,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import BASE_DIR, free_port, skip_or_fail, wait_until
+from campaign.core import processes
+from tests.conftest import BASE_DIR, free_port, skip_or_fail
 
 SECRET_KEY = secrets.token_urlsafe(50)
 TOKEN_INPUT = re.compile(r'<input[^>]*name="(csrfmiddlewaretoken|stamp)"[^>]*value="([^"]*)"')
@@ -100,23 +100,6 @@ class Visitor:
 # --- Processes ----------------------------------------------------------------------------
 
 
-def _stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 class Broker:
     """A broker of the test's own, of the kind the suite runs on, that can go down.
 
@@ -131,7 +114,7 @@ class Broker:
         self.kind = kind
         self.folder = folder
         self.link = folder.with_name(folder.name + "-publish")
-        self.process: subprocess.Popen | None = None
+        self.process: processes.Child | None = None
         self.port = 0
         if kind == "redis":
             if not shutil.which("redis-server"):
@@ -147,12 +130,14 @@ class Broker:
 
     def up(self) -> None:
         if self.kind == "redis":
-            self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            wait_until(lambda: _port_open(self.port), timeout=10, what="redis-server")
+            args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            self.process = processes.Child(
+                "redis",
+                args,
+                env=processes.environment(),
+                log=self.folder.with_name(self.folder.name + "-redis.log"),
+                ready=lambda child: processes.port_open(self.port),
+            ).start(timeout=10)
         else:
             for name in ("queue", "processed"):
                 (self.folder / name).mkdir(parents=True, exist_ok=True)
@@ -161,13 +146,13 @@ class Broker:
 
     def down(self) -> None:
         if self.kind == "redis":
-            _stop(self.process, signal.SIGKILL)
+            self.process.kill()
         else:
             self.link.unlink()
 
     def stop(self) -> None:
-        if self.kind == "redis":
-            _stop(self.process, signal.SIGKILL)
+        if self.kind == "redis" and self.process is not None:
+            self.process.kill()
 
 
 class CuttableProxy:
@@ -250,39 +235,26 @@ class Stack:
         self.broker = broker
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "campaign.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": SECRET_KEY,
-            "DATABASE_URL": database_url,
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "SITE_URL": self.url,
-            "SIGN_MIN_FILL_SECONDS": "0",
-            "SIGN_RATE_PER_IP_PER_HOUR": "100000",
-            "SIGN_RATE_PER_ADDRESS_PER_HOUR": "100000",
-            "PYTHONUNBUFFERED": "1",
+        self.env = processes.environment(
+            DJANGO_SETTINGS_MODULE="campaign.settings",
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY=SECRET_KEY,
+            DATABASE_URL=database_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            SITE_URL=self.url,
+            SIGN_MIN_FILL_SECONDS="0",
+            SIGN_RATE_PER_IP_PER_HOUR="100000",
+            SIGN_RATE_PER_ADDRESS_PER_HOUR="100000",
             **broker.env,
             **env,
-        }
-        self.web: subprocess.Popen | None = None
-        self.beat: subprocess.Popen | None = None
-        self.worker = None
+        )
+        self.web: processes.Child | None = None
+        self.beat: processes.Child | None = None
+        self.worker: processes.Child | None = None
         # A node name of its own: the liveness canaries of this stack's worker must not
         # be mistaken for those of another worker writing to the same test database.
         self.worker_name = f"stack-{self.port}@{socket.gethostname()}"
-
-    def _spawn(self, args: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
-        log = (self.tmp_path / f"{name}.log").open("ab")
-        return subprocess.Popen(
-            args,
-            cwd=BASE_DIR,
-            env=env or self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
     def log(self, name: str) -> str:
         path = self.tmp_path / f"{name}.log"
@@ -293,51 +265,26 @@ class Stack:
         env = {**self.env, **self.broker.publisher_env, **settings}
         if database_url:
             env["DATABASE_URL"] = database_url
-        self.web = self._spawn(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "campaign.wsgi",
-                f"--workers={workers}",
-                f"--bind=127.0.0.1:{self.port}",
-                "--timeout=60",
-            ],
-            "web",
-            env,
-        )
-        wait_until(lambda: _port_open(self.port), timeout=30, what="gunicorn")
+        self.web = processes.web(
+            env=env, bind=f"127.0.0.1:{self.port}", workers=workers, timeout=60, log=self.tmp_path / "web.log"
+        ).start(timeout=30)
 
     def start_worker(self, concurrency: int = 2) -> None:
-        from tests.conftest import Worker
-
-        self.worker = Worker(
-            self.env,
-            self.tmp_path / "worker.log",
-            extra_args=(f"--concurrency={concurrency}", f"--hostname={self.worker_name}"),
-        )
-        self.worker.start()
+        self.worker = processes.worker(
+            env=self.env, hostname=self.worker_name, concurrency=concurrency, log=self.tmp_path / "worker.log"
+        ).start()
 
     def start_beat(self) -> None:
-        self.beat = self._spawn(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "campaign",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={self.tmp_path / 'beat-schedule'}",
-            ],
-            "beat",
-            {**self.env, **self.broker.publisher_env},
-        )
+        self.beat = processes.beat(
+            env={**self.env, **self.broker.publisher_env},
+            schedule=self.tmp_path / "beat-schedule",
+            log=self.tmp_path / "beat.log",
+        ).start()
 
     def worker_children(self):
         import psutil
 
-        return psutil.Process(self.worker.process.pid).children()
+        return psutil.Process(self.worker.pid).children()
 
     def manage(self, *args: str, **env: str) -> None:
         subprocess.run(
@@ -430,8 +377,5 @@ class Stack:
         )
 
     def stop(self) -> None:
-        _stop(self.web)
-        _stop(self.beat)
-        if self.worker is not None:
-            self.worker.stop()
+        processes.stop_all([self.web, self.beat, self.worker])
         self.broker.stop()

@@ -50,7 +50,9 @@ def test_run_site_serves_and_stops_every_child(stop_signal, tmp_path: Path):
         output = (tmp_path / "run.log").read_text()
         assert "Organiser login: organiser@example.org / a-test-password-123" in output
         children = psutil.Process(process.pid).children(recursive=True)
-        assert any("celery" in " ".join(child.cmdline()) for child in children)
+        commands = [" ".join(child.cmdline()) for child in children]
+        for part in ("-m gunicorn campaign.wsgi", "-m celery -A campaign worker", "-m celery -A campaign beat"):
+            assert any(part in command for command in commands), (part, commands)
         process.send_signal(stop_signal)
         assert process.wait(timeout=60) == 0
         for child in children:
@@ -77,7 +79,7 @@ def test_run_site_restarts_a_worker_that_stops_consuming(tmp_path: Path):
         (found,) = [
             child
             for child in psutil.Process(process.pid).children()
-            if "celery" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE
+            if "campaign worker" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE
         ]
         return found
 

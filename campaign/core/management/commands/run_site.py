@@ -1,7 +1,8 @@
 """`make run`: the whole site on one laptop, with nothing to install by hand.
 
 This process owns the embedded PostgreSQL (when DATABASE_URL is unset), prepares the
-database, then runs a real Celery worker with beat and the web server as children.
+database, then runs a real Celery worker, beat and gunicorn as children, started
+and stopped by campaign.core.processes as production's are.
 Ctrl-C, SIGINT or SIGTERM stops the children, then the database, in that order.
 
 It also probes the worker as `manage.py worker_alive` does (campaign.core.liveness):
@@ -11,11 +12,8 @@ restarted.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 
@@ -24,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 
-from campaign.core import liveness
+from campaign.core import liveness, processes
 
 SHUTDOWN_GRACE_SECONDS = 15
 # A worker just (re)started gets this long, beyond WORKER_STUCK_SECONDS, to run its
@@ -33,7 +31,7 @@ WORKER_BOOT_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "Run the site: migrate, load the demo, then a Celery worker with beat and the web server."
+    help = "Run the site: migrate, load the demo, then a Celery worker, beat and the web server."
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -41,18 +39,39 @@ class Command(BaseCommand):
         call_command("load_demo")
         call_command("ensure_organiser")
 
-        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
+        env = processes.environment(DATABASE_URL=settings.DATABASE_URL)
         # A node name of its own, so that no other worker on the same broker folder
         # (another `make run`, the tests' worker) runs this one's canaries.
         self.worker_name = f"run-site-{settings.PORT}@{socket.gethostname()}"
+        worker = processes.worker(env=env, hostname=self.worker_name, concurrency=2)
         children = [
-            self._start_worker(env),
-            subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{settings.PORT}"],
-                env=env,
-                start_new_session=True,
-            ),
+            worker,
+            processes.beat(env=env),
+            processes.web(env=env, bind=f"127.0.0.1:{settings.PORT}", workers=2),
         ]
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            for child in children:
+                child.start()
+            self._supervise(children, lambda: stopping)
+        finally:
+            processes.stop_all(children, SHUTDOWN_GRACE_SECONDS)
+            self.stdout.write("Stopped the web server, the worker and beat.")
+        failed = [child.name for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
+        if failed and not stopping:
+            self.stderr.write(f"A process stopped unexpectedly: {', '.join(failed)}")
+            sys.exit(1)
+
+    def _supervise(self, children: list[processes.Child], stopping) -> None:
+        """Serve until asked to stop or a child exits; restart the worker when it is stuck."""
+        worker = children[0]
         mails = (
             f"sent over SMTP to {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
             if settings.EMAIL_HOST
@@ -66,57 +85,21 @@ class Command(BaseCommand):
             "  Stop with Ctrl-C.\n"
         )
 
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
         max_age = liveness.worker_stuck_after().total_seconds()
         # Four canaries per limit: one delayed behind a few slow mails is no alarm.
         probe_every = max(1.0, max_age / 4)
         worker_started = next_probe = time.monotonic()
-        try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.3)
-                if time.monotonic() < next_probe:
-                    continue
-                next_probe = time.monotonic() + probe_every
-                stuck = self._worker_stuck(time.monotonic() - worker_started, max_age)
-                if stuck and not stopping:
-                    self.stderr.write(f"The Celery worker {self.worker_name} {stuck}: restarting it.")
-                    self._stop(children[:1])
-                    children[0] = self._start_worker(env)
-                    worker_started = time.monotonic()
-        finally:
-            self._stop(children)
-            self.stdout.write("Stopped the web server and the worker.")
-        failed = [child.args[2] for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
-        if failed and not stopping:
-            self.stderr.write(f"A process stopped unexpectedly: {', '.join(failed)}")
-            sys.exit(1)
-
-    def _start_worker(self, env: dict[str, str]) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "campaign",
-                "worker",
-                "--beat",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "--without-mingle",
-                "--without-gossip",
-                f"--hostname={self.worker_name}",
-            ],
-            env=env,
-            start_new_session=True,
-        )
+        while not stopping() and all(child.running() for child in children):
+            time.sleep(0.3)
+            if time.monotonic() < next_probe:
+                continue
+            next_probe = time.monotonic() + probe_every
+            stuck = self._worker_stuck(time.monotonic() - worker_started, max_age)
+            if stuck and not stopping():
+                self.stderr.write(f"The Celery worker {self.worker_name} {stuck}: restarting it.")
+                worker.stop(SHUTDOWN_GRACE_SECONDS)
+                worker.start()
+                worker_started = time.monotonic()
 
     def _worker_stuck(self, running: float, max_age: float) -> str:
         """Why the worker counts as stuck, or "" while it runs its canaries (or starts).
@@ -138,20 +121,3 @@ class Command(BaseCommand):
                 "its process lives, but it is hung or no longer consumes from the broker"
             )
         return ""
-
-    def _stop(self, children: list[subprocess.Popen]) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-                # A stopped (SIGSTOP) process would only see the SIGTERM once continued.
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGCONT)
-        deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
-        for child in children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            # Each child leads its own process group: whatever it forked (pool
-            # processes, the embedded beat) goes with it, even if it died early.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
