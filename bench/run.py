@@ -46,7 +46,7 @@ BENCH_DB = "campaign_bench"
 ORGANISER = ("organiser@example.org", secrets.token_urlsafe(16))
 EXPORT_ROWS = 1_000_000
 # On one shared machine the web server comes first: under a surge, pages and signatures
-# are answered at once and the mail queue drains right after (README, Production).
+# are answered at once and the mail queue drains right after (docs/operations.md).
 WORKER_NICENESS = 10
 
 

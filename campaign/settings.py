@@ -341,7 +341,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Files up to a logo's cap (campaign.coalition.logos.MAX_BYTES) are read in memory; a
 # bigger one goes to a temporary file, which the logo form refuses. The proxy caps
-# the whole body (README, Running it in production).
+# the whole body (docs/operations.md).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = {

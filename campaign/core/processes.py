@@ -2,8 +2,8 @@
 (and nginx in front, where it runs).
 
 `make run` (run_site), the integration tests and the bench all launch them through here,
-so the command lines they exercise are the ones production runs (README, Running it in
-production). Each child leads a process group of its own: stopping it takes whatever it
+so the command lines they exercise are the ones production runs (docs/operations.md,
+"Running it in production"). Each child leads a process group of its own: stopping it takes whatever it
 forked (gunicorn's and Celery's pool processes) with it.
 """
 

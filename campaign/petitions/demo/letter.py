@@ -1,5 +1,5 @@
 """The demo open letter, written for this project from the facts in the campaign's
-source texts (see the README's "Demo content" section for the sources)."""
+source texts (docs/evidence-library.md, "Demo content", lists the sources)."""
 
 SLUG = "ban-biometric-mass-surveillance"
 TITLE = "Ban biometric mass surveillance"
