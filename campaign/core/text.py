@@ -39,8 +39,8 @@ def render_markdown(text: str) -> SafeString:
 
 @functools.lru_cache(maxsize=256)
 def _render(text: str) -> SafeString:
-    # A pure function of the text, and ~8 ms for a letter: a read storm renders the
-    # same few texts again and again (profiled by `make bench`).
+    # A pure function of the text, and several milliseconds for a letter that every
+    # uncached render of its page would spend again.
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

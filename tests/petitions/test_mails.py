@@ -2,14 +2,11 @@
 a batch built with one query."""
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
 
 from campaign.core import mail
-from campaign.core.links import absolute_url
 from campaign.petitions import mails
 from campaign.petitions.models import Petition
-from campaign.petitions.services import confirm_token, withdraw_token
 from tests.factories import ConfirmedSignatureFactory, PetitionFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,20 +64,3 @@ def test_a_batch_leaves_out_what_is_no_longer_due():
     already = mail.kind("petitions.already_signed").build_batch([pending.pk, confirmed.pk])
     assert already[pending.pk] is None
     assert already[confirmed.pk].to == [confirmed.email]
-
-
-def test_the_links_in_a_batch_are_the_ones_reverse_makes():
-    one, other = PetitionFactory(), PetitionFactory()
-    signatures = [SignatureFactory(petition=one), SignatureFactory(petition=other), SignatureFactory(petition=one)]
-    built = mails.build_confirm_many([signature.pk for signature in signatures])
-    for signature in signatures:
-        slug = signature.petition.slug
-        text = built[signature.pk].body
-        assert (
-            absolute_url(reverse("petitions:confirm", kwargs={"slug": slug, "token": confirm_token(signature)})) in text
-        )
-        assert (
-            absolute_url(reverse("petitions:withdraw", kwargs={"slug": slug, "token": withdraw_token(signature)}))
-            in text
-        )
-        assert absolute_url(signature.petition.get_absolute_url()) in text
