@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from django import forms
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
+from django_countries import countries
 
 from campaign.core.emails import validate_mailable_domain
 from campaign.core.validators import EMAIL_MAX_LENGTH, validate_no_url, validate_plain_line
@@ -52,28 +53,10 @@ class PlainLineField(forms.CharField):
     default_validators: ClassVar[list] = [validate_plain_line, validate_no_url]
 
 
-class CountryField(LazyTypedChoiceField):
-    """A country choice whose ~250 choices are shared by every copy of the form.
-
-    Django deep-copies a form's fields for each instance, choices included; for this
-    list that copy and the walk through it to validate cost several times the rest
-    of a sign form. The list never changes once the form class is built."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._shared: dict[str, frozenset[str]] = {}  # the same dict in every copy
-
-    def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
-        return result
-
-    def valid_value(self, value) -> bool:
-        # Django walks the ~250 choices for every form sent; the codes are known once.
-        codes = self._shared.get("codes")
-        if codes is None:
-            codes = self._shared["codes"] = frozenset(str(code) for code, _name in self.choices)
-        return str(value) in codes
+def country_choices(blank_label) -> Callable[[], list[tuple[str, str]]]:
+    """The countries, named in the reader's language, after a blank choice. A callable, so
+    that Django copies a reference into each form instead of ~250 choices."""
+    return lambda: [("", blank_label), *countries]
 
 
 # --- Public forms against bots --------------------------------------------------------

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from campaign.core.forms import AccessibleForm, CountryField, HoneypotForm, MailableEmailField, PlainLineField
+from campaign.core.forms import AccessibleForm, HoneypotForm, MailableEmailField, PlainLineField, country_choices
 
 CONSENT_TEXT = _(
     "I agree that this campaign stores my name, email address and country to confirm and count "
@@ -26,10 +25,7 @@ class SignatureForm(HoneypotForm):
         help_text=_("We send you a link to confirm. It is never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryField(
-        label=_("Country"),
-        choices=[("", _("Choose your country")), *list(countries)],
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices(_("Choose your country")))
     city = PlainLineField(
         label=_("Town or city (optional)"),
         max_length=100,

@@ -149,3 +149,11 @@ def test_field_partial_puts_a_link_after_a_checkbox_label():
     html = render_to_string("core/_field.html", {"field": form["agree"], "link_url": "/privacy/", "link_text": "Read"})
     assert '<label for="id_agree">I agree. <a href="/privacy/">Read</a></label>' in html
     assert 'aria-describedby="id_agree-error"' in html
+
+
+def test_country_choices_are_named_in_the_language_of_the_request():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert '<option value="DE">Allemagne</option>' in str(SignatureForm()["country"])
+    assert '<option value="DE">Germany</option>' in str(SignatureForm()["country"])
