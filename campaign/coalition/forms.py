@@ -8,7 +8,7 @@ from django_countries import countries
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
 from campaign.coalition.models import Organisation, OrganisationChange, domain_of
-from campaign.core.forms import AccessibleForm, MailableEmailField, PlainLineField, StampedForm, country_choices
+from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, PlainLineField, StampedForm
 from campaign.core.validators import validate_plain_text
 from campaign.petitions.models import Petition
 
@@ -40,7 +40,7 @@ class ApplicationForm(StampedForm):
         help_text=_("The organisation's own site, for example https://example.org"),
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    country = forms.ChoiceField(label=_("Country where it is based"), choices=country_choices(_("Choose a country")))
+    country = CountryField(label=_("Country where it is based"), blank_label=_("Choose a country"))
     countries_active = forms.TypedMultipleChoiceField(
         label=_("Other countries it is active in (optional)"),
         choices=countries,
@@ -169,8 +169,8 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
         help_text=REVIEWED_HELP,
     )
     website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https", help_text=REVIEWED_HELP)
-    country = forms.ChoiceField(
-        label=_("Country where it is based"), choices=country_choices(_("Choose a country")), help_text=REVIEWED_HELP
+    country = CountryField(
+        label=_("Country where it is based"), blank_label=_("Choose a country"), help_text=REVIEWED_HELP
     )
     logo = forms.FileField(
         label=_("Logo (optional)"),
@@ -330,6 +330,6 @@ class InvitationForm(AccessibleForm):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices(_("Any country")))
+    country = CountryField(label=_("Country"), required=False, blank_label=_("Any country"))
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Any type")), *Organisation.Kind.choices])
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Organisation.Tier.choices])

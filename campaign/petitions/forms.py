@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign.core.forms import AccessibleForm, HoneypotForm, MailableEmailField, PlainLineField, country_choices
+from campaign.core.forms import AccessibleForm, CountryField, HoneypotForm, MailableEmailField, PlainLineField
 
 CONSENT_TEXT = _(
     "I agree that this campaign stores my name, email address and country to confirm and count "
@@ -25,7 +25,7 @@ class SignatureForm(HoneypotForm):
         help_text=_("We send you a link to confirm. It is never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices(_("Choose your country")))
+    country = CountryField(label=_("Country"), blank_label=_("Choose your country"))
     city = PlainLineField(
         label=_("Town or city (optional)"),
         max_length=100,

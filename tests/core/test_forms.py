@@ -157,3 +157,8 @@ def test_country_choices_are_named_in_the_language_of_the_request():
     with translation.override("fr"):
         assert '<option value="DE">Allemagne</option>' in str(SignatureForm()["country"])
     assert '<option value="DE">Germany</option>' in str(SignatureForm()["country"])
+
+
+def test_country_field_refuses_a_code_that_is_no_country():
+    assert SignatureForm({"country": "ZZ"}).errors["country"]
+    assert "country" not in SignatureForm({"country": "FR"}).errors
