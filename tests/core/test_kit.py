@@ -166,6 +166,26 @@ def test_systemd_timer_probes_the_worker_and_a_failure_restarts_it():
     assert restart == ["/bin/systemctl restart campaign-worker.service"]
 
 
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
+    """systemd's own check: every directive known, every value well-formed. The units
+    are copied with this virtualenv's programs in place of /srv/campaign/.venv/bin."""
+    analyze = processes.shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("systemd-analyze is not installed")
+    for path in SYSTEMD.iterdir():
+        text = path.read_text().replace("/srv/campaign/.venv/bin/", f"{Path(sys.executable).parent}/")
+        (tmp_path / path.name).write_text(text)
+    units = sorted(str(path) for path in tmp_path.iterdir())
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *units],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"},
+    )
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
 # --- compose.yaml ---------------------------------------------------------------------------
 
 
