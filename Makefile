@@ -5,39 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-integration lint format migrations messages clean bench
+.PHONY: help run test test-integration lint format migrations messages clean bench lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
-
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# Laptops and CI install one lock, with every file checked against its hash.
+$(VENV)/.installed: requirements-dev.lock $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 run: $(VENV)/.installed ## Run the whole site (embedded Postgres, worker, beat, demo content) on 127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/python manage.py run_site
 
-test: $(VENV)/.installed-dev ## Run the whole test suite (real Postgres, worker, broker, SMTP sink, browser)
+test: $(VENV)/.installed ## Run the whole test suite (real Postgres, worker, broker, SMTP sink, browser)
 	$(BIN)/python -m pytest
 
-test-integration: $(VENV)/.installed-dev ## Run only the tests that drive real processes
+test-integration: $(VENV)/.installed ## Run only the tests that drive real processes
 	$(BIN)/python -m pytest -m "integration or browser"
 
-lint: $(VENV)/.installed-dev ## Format check, lint, security lint (bandit: no medium or high finding) and migration check
+lint: $(VENV)/.installed ## Format check, lint, security lint (bandit: no medium or high finding) and migration check
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r campaign bench --severity-level medium -x '*/migrations/*'
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: $(VENV)/.installed-dev ## Format the code
+format: $(VENV)/.installed ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -47,8 +43,19 @@ migrations: $(VENV)/.installed ## Write migrations for model changes
 messages: $(VENV)/.installed ## Extract translatable strings
 	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var
 
+# The locks: production (psycopg2 built from source) first, then laptops and CI held to
+# the same versions of everything they share. pip-compile keeps every pin it can, so
+# after a requirements*.txt change only what changed moves; UPGRADE=1 refreshes all.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade,)
+DEV_SOURCES = requirements-dev.txt $(wildcard requirements-laptop.txt)
+
+lock: $(VENV)/.installed ## Re-lock requirements.lock and requirements-dev.lock after a requirements*.txt change (UPGRADE=1: all)
+	$(PIP_COMPILE) --output-file=requirements.lock requirements-production.txt
+	$(PIP_COMPILE) --constraint=requirements.lock --output-file=requirements-dev.lock $(DEV_SOURCES)
+
 clean: ## Remove the virtualenv and local data (embedded database, broker files)
 	rm -rf $(VENV) var
 
-bench: $(VENV)/.installed-dev ## Benchmark the production-like stack, nginx in front (FULL=1: 60 s scenarios; bench/README.md)
+bench: $(VENV)/.installed ## Benchmark the production-like stack, nginx in front (FULL=1: 60 s scenarios; bench/README.md)
 	$(BIN)/python -m bench.run $(if $(FULL),--full,)

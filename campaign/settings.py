@@ -51,6 +51,10 @@ ALLOWED_HOSTS = [
     host.strip() for host in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()
 ]
 
+# Every page's footer links here, as the AGPL (section 13) asks of a site running the
+# code: the source of what runs, so a fork that changes the code points at its own.
+SOURCE_URL = env("SOURCE_URL", "https://source.campaign.invalid/campaign")
+
 ROOT_URLCONF = "campaign.urls"
 WSGI_APPLICATION = "campaign.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
