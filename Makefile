@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Every target here is for a laptop or CI: debug on, so that the settings may fall back to
+# the embedded PostgreSQL, the broker folder and console mail (production never runs make).
+export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-integration lint format migrations messages clean bench
@@ -14,11 +17,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.txt requirements-laptop.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-laptop.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements.txt requirements-laptop.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
