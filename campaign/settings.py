@@ -134,6 +134,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before the host check and the HTTPS redirect: a load balancer probes by IP, over http.
+    "campaign.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "campaign.core.middleware.DatabaseUnavailableMiddleware",
