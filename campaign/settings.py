@@ -134,6 +134,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.core.requestid.RequestIdMiddleware",
     # Before the host check and the HTTPS redirect: a load balancer probes by IP, over http.
     "campaign.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -410,14 +411,26 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging -------------------------------------------------------------------------
-# Log lines name ids, never an address, a name or an IP.
+# Log lines name ids, never an address, a name or an IP. DJANGO_LOG_FORMAT=json writes one
+# JSON object a line, with the request's or the task's id, for a log collector.
 
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"quiet_canary": {"()": "campaign.core.logs.QuietCanary"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "campaign.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+    },
+    "filters": {
+        "quiet_canary": {"()": "campaign.core.logs.QuietCanary"},
+        "request_context": {"()": "campaign.core.logs.RequestContext"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "celery.worker.strategy": {"filters": ["quiet_canary"]},
