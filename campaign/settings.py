@@ -440,3 +440,13 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# --- Error reporting -----------------------------------------------------------------
+# Off unless SENTRY_DSN is set (Sentry or GlitchTip); what is sent carries no personal
+# data (campaign.core.sentry).
+
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from campaign.core.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN)
