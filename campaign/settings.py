@@ -430,12 +430,13 @@ LOGGING = {
     "filters": {
         "quiet_canary": {"()": "campaign.core.logs.QuietCanary"},
         "request_context": {"()": "campaign.core.logs.RequestContext"},
+        "quiet_probes": {"()": "campaign.core.logs.QuietProbes"},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "celery.worker.strategy": {"filters": ["quiet_canary"]},
         "celery.app.trace": {"filters": ["quiet_canary"]},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["quiet_probes"]},
         "django.server": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },

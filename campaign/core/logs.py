@@ -25,6 +25,16 @@ class QuietCanary(logging.Filter):
         return not (isinstance(record.args, dict) and record.args.get("name") == CANARY_TASK)
 
 
+class QuietProbes(logging.Filter):
+    """Keep Django's "Service Unavailable: /readyz" error out of the log (and so out of
+    error reports): a node that is not ready is a state the balancer acts on, logged once
+    per probe as a warning by campaign.core.health, not an error at every probe."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return getattr(request, "path", None) != "/readyz"
+
+
 class RequestContext(logging.Filter):
     """Add the current request's and task's ids to every record, so that the lines one
     request or task wrote can be found together."""

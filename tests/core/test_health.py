@@ -1,6 +1,7 @@
 """/healthz and /readyz: answered before the host check, cheap, no cookie, no data."""
 
 import json
+import logging
 import socket
 import time
 
@@ -80,3 +81,11 @@ def test_readyz_answers_within_its_bound_when_a_part_hangs(client, settings):
     assert response.status_code == 503
     assert json.loads(response.content)["cache"] == "timeout"
     assert elapsed < 4
+
+
+@pytest.mark.django_db
+def test_readyz_that_fails_logs_a_warning_not_an_error(client, settings, caplog):
+    settings.CACHES = redis_cache_at(free_port())
+    with caplog.at_level(logging.INFO):
+        assert client.get("/readyz").status_code == 503
+    assert [(r.name, r.levelname) for r in caplog.records] == [("campaign.core.health", "WARNING")]
