@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Every target here is for a laptop or CI: debug on, so that the settings may fall back to
+# the embedded PostgreSQL, the broker folder and console mail (production never runs make).
+export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-integration lint format migrations messages clean bench lock

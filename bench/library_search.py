@@ -35,6 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
+# Run by hand it may use the laptop parts (the embedded server); `make bench` runs it with
+# debug off and every part set.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 WORDS = [
     "police",

@@ -1,7 +1,8 @@
 """Settings for the campaign site, driven by environment variables.
 
-Every variable has a laptop default so that `make run` needs no environment at all;
-the README's configuration table lists them (a test keeps the two in step).
+With DJANGO_DEBUG=true (`make run`, the tests) every variable has a laptop default, so
+that a laptop needs no environment at all; with debug off the site refuses to start on
+those defaults. The README's configuration table lists them (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,19 +39,56 @@ def env_int(name: str, default: int) -> int:
 
 # --- Core ----------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
-SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random string of at least 32 characters when DJANGO_DEBUG is off."
-    )
-
+DEBUG = env_bool("DJANGO_DEBUG", False)
 PORT = env_int("PORT", 8000)
 SITE_URL = env("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+SITE_HOST = urlsplit(SITE_URL).hostname or ""
+# An IPv6 host is written in brackets in a Host header, and so in ALLOWED_HOSTS.
+SITE_HOST_HEADER = f"[{SITE_HOST}]" if ":" in SITE_HOST else SITE_HOST
 ALLOWED_HOSTS = [
-    host.strip() for host in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()
+    host.strip()
+    for host in env("DJANGO_ALLOWED_HOSTS", f"{SITE_HOST_HEADER},127.0.0.1,localhost,[::1]").split(",")
+    if host.strip()
 ]
+
+# --- Safe by default -----------------------------------------------------------------
+# With debug off, a variable left unset must stop the boot rather than quietly turn a
+# server into a laptop: a development key anyone can read signs every withdraw link, an
+# embedded database, a broker folder no other machine reads, console mail, racing limits.
+# The two parts that are sound on one machine are allowed when asked for by name
+# (CELERY_BROKER_URL=filesystem://, CACHE_URL=dbcache://); the others never.
+
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# A site that only answers on this machine may keep the development key with debug off.
+SITE_IS_LOOPBACK = bool(env("SITE_URL")) and SITE_HOST in {"127.0.0.1", "localhost", "::1"}
+if not DEBUG:
+    unset = [
+        (name, why)
+        for name, why in (
+            ("SITE_URL", "the address every link in a mail points at, e.g. https://campaign.example"),
+            ("DJANGO_SECRET_KEY", "a random string of at least 32 characters"),
+            ("DATABASE_URL", "a PostgreSQL URL (the embedded PostgreSQL is for laptops)"),
+            ("CELERY_BROKER_URL", "a Redis URL, or filesystem:// for a single-machine install"),
+            ("CACHE_URL", "a Redis URL, or dbcache:// for a single-machine install"),
+            ("EMAIL_HOST", "the SMTP server (without it mails are only printed)"),
+        )
+        if not env(name) and not (name == "DJANGO_SECRET_KEY" and SITE_IS_LOOPBACK)
+    ]
+    if unset:
+        (name, why), others = unset[0], [other for other, _ in unset[1:]]
+        raise ImproperlyConfigured(
+            f"Set {name}: {why}. "
+            + (f"Also unset: {', '.join(others)}. " if others else "")
+            + "DJANGO_DEBUG is off, so the site will not fall back to a laptop part (DJANGO_DEBUG=true on a laptop)."
+        )
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not SITE_IS_LOOPBACK:
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY to a random string: the development key is public, and with it anyone could "
+            "forge confirm and withdraw links (allowed only while SITE_URL is a loopback address)."
+        )
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random string of at least 32 characters.")
 
 # Every page's footer links here, as the AGPL (section 13) asks of a site running the
 # code: the source of what runs, so a fork that changes the code points at its own.
@@ -99,6 +138,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.core.requestid.RequestIdMiddleware",
+    # Before the host check and the HTTPS redirect: a load balancer probes by IP, over http.
+    "campaign.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "campaign.core.middleware.DatabaseUnavailableMiddleware",
@@ -158,16 +200,25 @@ STORAGES = {
 
 # --- Cache ---------------------------------------------------------------------------
 # Shared by every web worker: rate limits must hold across processes, so never a
-# per-process cache. Redis when CACHE_URL is given, the database otherwise.
+# per-process cache. Redis from CACHE_URL; the database cache (dbcache://, or unset with
+# debug on) counts limits approximately, as a read then a write (docs/operations.md).
 
 CACHE_URL = env("CACHE_URL")
-if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+if CACHE_URL and not CACHE_URL.startswith("dbcache://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that accepts connections but does not answer fails a request in
+            # seconds rather than holding its worker for ever (redis-py waits by default).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "campaign_cache",
+            "LOCATION": urlsplit(CACHE_URL).netloc or "campaign_cache",
         }
     }
 
@@ -364,20 +415,43 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging -------------------------------------------------------------------------
-# Log lines name ids, never an address, a name or an IP.
+# Log lines name ids, never an address, a name or an IP. DJANGO_LOG_FORMAT=json writes one
+# JSON object a line, with the request's or the task's id, for a log collector.
 
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"quiet_canary": {"()": "campaign.core.logs.QuietCanary"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "campaign.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+    },
+    "filters": {
+        "quiet_canary": {"()": "campaign.core.logs.QuietCanary"},
+        "request_context": {"()": "campaign.core.logs.RequestContext"},
+        "quiet_probes": {"()": "campaign.core.logs.QuietProbes"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "celery.worker.strategy": {"filters": ["quiet_canary"]},
         "celery.app.trace": {"filters": ["quiet_canary"]},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["quiet_probes"]},
         "django.server": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# --- Error reporting -----------------------------------------------------------------
+# Off unless SENTRY_DSN is set (Sentry or GlitchTip); what is sent carries no personal
+# data (campaign.core.sentry).
+
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from campaign.core.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN)

@@ -3,6 +3,10 @@
 import os
 from pathlib import Path
 
+# Debug on, as on a laptop: the settings may fall back to the embedded PostgreSQL and the
+# broker folder. The worker the tests start inherits it; the production-like stacks
+# (tests/integration/stack.py) turn it off and set every part.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 # The test run gets a broker folder of its own, so a `make run` worker on the same
 # machine never takes the tests' tasks. The worker the tests start inherits it.
 os.environ.setdefault("CAMPAIGN_BROKER_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test-broker"))

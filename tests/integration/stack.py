@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import json
+import os
 import re
 import secrets
 import shutil
@@ -125,7 +126,7 @@ class Broker:
             self.publisher_env = self.env
         else:
             self.url = "filesystem://"
-            self.env = {"CELERY_BROKER_URL": "", "CAMPAIGN_BROKER_DIR": str(folder)}
+            self.env = {"CELERY_BROKER_URL": "filesystem://", "CAMPAIGN_BROKER_DIR": str(folder)}
             self.publisher_env = {**self.env, "CAMPAIGN_BROKER_DIR": str(self.link)}
 
     def up(self) -> None:
@@ -246,8 +247,8 @@ class Stack:
             SIGN_MIN_FILL_SECONDS="0",
             SIGN_RATE_PER_IP_PER_HOUR="100000",
             SIGN_RATE_PER_ADDRESS_PER_HOUR="100000",
-            **broker.env,
-            **env,
+            # Debug off takes no default: the database cache unless the run has Redis for it.
+            **{"CACHE_URL": os.environ.get("CACHE_URL") or "dbcache://", **broker.env, **env},
         )
         self.web: processes.Child | None = None
         self.beat: processes.Child | None = None
