@@ -123,10 +123,10 @@ def test_session_lasts_a_working_day(client, remember):
 
 
 def test_session_age_is_configurable():
-    from tests.core.test_deploy import manage
+    from tests.core.test_safe_defaults import PRODUCTION, manage
 
     result = manage(
         "shell", "-c", "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
-        DJANGO_SESSION_COOKIE_AGE="3600",
+        **PRODUCTION, DJANGO_SESSION_COOKIE_AGE="3600",
     )  # fmt: skip
     assert result.stdout.split()[-1:] == ["3600"], result.stderr
