@@ -10,7 +10,7 @@ process. Every scenario prints a table and writes bench/results/<scenario>.json;
 targets come last, met or not. Everything started here is stopped here.
 bench/README.md describes the method.
 
-    python -m bench.run [--full] [--only ceiling,sign,read,export,search]
+    python -m bench.run [--full] [--only ceiling,sign,read,export,search,multinode]
 """
 
 from __future__ import annotations
@@ -590,8 +590,143 @@ def scenario_search(stack: Stack, machine: dict, seconds: float) -> None:
         target(f"evidence {name} at 100,000 documents, p95", f"{p95} ms", "< 50 ms", p95 < 50)
 
 
+def scenario_multinode(stack: Stack, machine: dict, seconds: float) -> None:
+    """The signing surge on several machines' parts: nginx of its own balancing two web
+    nodes, two workers with hostnames of their own and one beat, all reaching PostgreSQL
+    through PgBouncer (transaction pooling) and Redis (databases 11 and 12) as broker and
+    cache, as tests/integration/test_multinode.py runs them. The single-node parts stay
+    up, idle. Rate, p99 and the ledger: every 302 a row and a mail."""
+    import dj_database_url
+
+    if not stack.redis:
+        print("\n== multinode: skipped (needs Redis on 127.0.0.1:6379) ==")
+        return
+    if not processes.pgbouncer_binary():
+        if os.geteuid() != 0:
+            raise SystemExit("pgbouncer is not installed: apt-get install pgbouncer (as root), then run again")
+        print("installing pgbouncer (apt-get)", flush=True)
+        apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "pgbouncer"], check=True, env=apt)  # noqa: S607
+    import redis
+
+    for db in (11, 12):
+        redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+    database = dj_database_url.parse(stack.database_url)
+    pgbouncer_port, nginx_port = free_port(), free_port()
+    url = f"http://127.0.0.1:{nginx_port}"
+    env = {
+        **stack.env,
+        "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:{pgbouncer_port}/{database['NAME']}",
+        "DATABASE_POOLER": "pgbouncer",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
+        "CACHE_URL": "redis://127.0.0.1:6379/12",
+        "SITE_URL": url,
+    }
+    nodes = {"a": free_port(), "b": free_port()}
+    web_workers = max(2, (stack.web_workers + 1) // 2)
+    concurrency = max(1, stack.worker_concurrency // 2)
+    parts = [
+        processes.pgbouncer(
+            folder=WORK / "pgbouncer", port=pgbouncer_port, database=database["NAME"],
+            host=database["HOST"] or "/var/run/postgresql", database_port=int(database["PORT"] or 5432),
+            user=database["USER"], pool_size=4 * stack.cores,
+        ),
+        *(
+            processes.web(
+                env={**env, "CAMPAIGN_NODE": node}, bind=f"127.0.0.1:{port}", workers=web_workers,
+                threads=stack.web_threads, timeout=300, name=f"web-{node}", log=WORK / f"web-{node}.log",
+            )
+            for node, port in nodes.items()
+        ),
+        *(
+            processes.worker(
+                env=env, hostname=f"bench-{node}@{socket.gethostname()}", concurrency=concurrency,
+                loglevel="WARNING", log=WORK / f"worker-{node}.log", niceness=WORKER_NICENESS, name=f"worker-{node}",
+            )
+            for node in nodes
+        ),
+        processes.beat(env=env, schedule=WORK / "beat-multinode-schedule", loglevel="WARNING",
+                       log=WORK / "beat-multinode.log", name="beat-multinode"),
+        processes.nginx(
+            folder=WORK / "nginx-multinode", port=nginx_port, static_root=STATIC_ROOT,
+            gunicorn=[f"127.0.0.1:{port}" for port in nodes.values()],
+        ),
+    ]  # fmt: skip
+    parts[-1].name = "nginx-multinode"
+    single_node = dict(stack.parts)
+    try:
+        # While it runs, the CPU table counts these parts, not the idle single node's.
+        stack.parts = {"smtp": single_node["smtp"], **{part.name: part for part in parts}}
+        for part in parts:
+            part.start(timeout=120)
+        petition_id, slug = slug_of_demo(stack)
+        for node_port in nodes.values():  # warm each node, as Stack.warm_up does
+            for path in (f"/letters/{slug}/", f"/api/petitions/{slug}/", "/") * 20:
+                with urllib.request.urlopen(f"http://127.0.0.1:{node_port}{path}", timeout=60) as reply:  # nosec B310
+                    reply.read()
+        rows_before = stack.sql("SELECT count(*) FROM petitions_signature WHERE petition_id = %s", [petition_id])[0][0]
+        mails_before = stack.mails_received()
+        wal = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"
+        wal_before = float(stack.sql(wal)[0][0])
+        before = stack.cpu_seconds()
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.load", "sign", "--url", url, "--slug", slug, "--seconds", str(seconds)],
+            cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=1800,
+        )  # fmt: skip
+        after = stack.cpu_seconds()
+        surge = {
+            **json.loads(result.stdout),
+            "cpu_seconds": {part: round(after[part] - before[part], 2) for part in after},
+        }
+        load_ended = time.monotonic()
+        accepted = surge["sign (POST)"]["statuses"].get("302", 0)
+        rows = stack.sql("SELECT count(*) FROM petitions_signature WHERE petition_id = %s", [petition_id])[0][0]
+        rows -= rows_before
+        wait_for(lambda: stack.mails_received() - mails_before >= rows, 600, "the mail queue to drain")
+        drain = time.monotonic() - load_ended
+        time.sleep(2)  # a duplicate would arrive now
+        mails = stack.mails_received() - mails_before
+        # The whole server's WAL while the surge and its mails ran: per signature, what a
+        # primary writes (and ships to replicas and archive) for it, row, outbox and claims.
+        wal_bytes = float(stack.sql(wal)[0][0]) - wal_before
+        served = {node: round(surge["cpu_seconds"].get(f"web-{node}", 0), 1) for node in nodes}
+    finally:
+        processes.stop_all(reversed(parts))
+        stack.parts = single_node
+    errors = sum(surge["transport_errors"].values()) + sum(
+        count for label, status in {"letter page (GET)": "200", "sign (POST)": "302"}.items()
+        for other, count in surge[label]["statuses"].items() if other != status
+    )  # fmt: skip
+    ok = rows == accepted == mails
+    ledger = {
+        "accepted_per_second": round(accepted / surge["seconds"], 1),
+        "accepted": accepted,
+        "errors": errors,
+        "rows_stored": rows,
+        "mails_at_sink": mails,
+        "drain_seconds_after_load": round(drain, 1),
+        "web_cpu_seconds_per_node": served,
+        "wal_bytes_per_signature": round(wal_bytes / rows) if rows else None,
+    }
+    table(
+        f"signing surge on two web nodes behind nginx, PgBouncer, two workers ({surge['concurrency']} at once, "
+        f"{surge['seconds']} s)",
+        request_rows(surge),
+    )
+    table("CPU during the surge", cpu_rows(surge, accepted, "accepted signature"))
+    table("ledger", list(ledger.items()))
+    print(f"  ledger {'balances' if ok else 'DOES NOT BALANCE'}")
+    topology = {"web_nodes": 2, "gunicorn_workers_per_node": web_workers, "workers": 2,
+                "celery_concurrency_per_worker": concurrency, "pgbouncer_pool_size": 4 * stack.cores}  # fmt: skip
+    save("multinode", machine, {"topology": topology, "surge": surge, "ledger": ledger, "ledger_balances": ok})
+    # No rate or latency target: on one machine, two nodes share the cores one node had.
+    target("two nodes: ledger accepted = rows = mails", f"{accepted} / {rows} / {mails}", "all equal",
+           ok and errors == 0)  # fmt: skip
+
+
 SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
 SCENARIOS["search"] = scenario_search
+SCENARIOS["multinode"] = scenario_multinode
 
 
 def main() -> None:

@@ -109,6 +109,15 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, con
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# "pgbouncer" when DATABASE_URL points at PgBouncer in transaction pooling mode
+# (deploy/pgbouncer.ini): consecutive transactions may then run on different server
+# connections, so a server-side cursor (what .iterator() uses) would be lost between
+# fetches. The exports then read their rows client-side (docs/operations.md).
+DATABASE_POOLER = env("DATABASE_POOLER").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # --- Apps ----------------------------------------------------------------------------
 
@@ -267,9 +276,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_ACCEPT_CONTENT = ["json"]
 # The outbox (campaign.core.outbox): how often beat sweeps it for mails the broker
-# never took, how long a worker's claim on a mail lasts (a killed worker's mails are
-# sent again after it), and the first delay after a temporary SMTP refusal (doubling).
-OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30)
+# never took or whose drain died with its worker (a sweep is two indexed queries; its
+# interval bounds how long a lost worker delays the mails it had not claimed, ADR 6),
+# how long a worker's claim on a mail lasts (a killed worker's mails are sent again
+# after it), and the first delay after a temporary SMTP refusal (doubling).
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 5)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 # Worker liveness (campaign.core.liveness): `manage.py worker_alive` and `make run` send

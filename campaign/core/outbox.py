@@ -3,7 +3,9 @@
 A change writes an OutboxMessage (kind, object id) in its own transaction; after commit
 a drain task is woken (one per burst), claims due messages with SKIP LOCKED and sends
 them over one SMTP session. A message the broker never got, or whose worker
-died mid-send, is handed over again by the sweep (beat) once its claim has expired.
+died mid-send, is handed over again by the sweep (beat) once its claim has expired;
+one that rode along on a drain a dead worker held gets a new drain from the next
+sweep (docs/adr/0006-a-lost-worker-is-replaced-at-once.md).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ DRAIN_BATCH = 50
 DRAIN_KICK_KEY = "outbox:drain-queued"
 # A drain the broker lost is replaced once the key expires (the sweep catches the rest).
 DRAIN_KICK_SECONDS = 10
+# A live drain claims a message within a batch of its commit: one still due and
+# unclaimed this long after it was queued has no drain (its worker died holding it,
+# or every worker is busy), and the sweep queues one more.
+DRAIN_LATE_SECONDS = 3
 BROKER_AWAY_KEY = "outbox:broker-away"
 BROKER_PAUSE_SECONDS = 5
 
@@ -418,23 +424,48 @@ def _describe(error: Exception) -> str:
 
 def outbox_sweep(*, grace: timedelta | None = None) -> int:
     """Hand over every due message that the broker may not have: never queued, or
-    queued long enough ago that its task must have been lost."""
+    queued long enough ago that its task must have been lost. Returns how many.
+
+    Then, if due messages are left that no drain has claimed DRAIN_LATE_SECONDS after
+    they were queued, queue a drain for them at once, whatever the kick key says: the
+    drain they rode along on was held by a worker that died (or every worker is
+    busy, when one more drain does no harm). Claims keep each mail to one sender.
+    """
     from campaign.core.tasks import outbox_send_task
 
     now = timezone.now()
     grace = claim_duration() if grace is None else grace
+    due = OutboxMessage.objects.due()
     stale = Q(queued_at__isnull=True) | Q(queued_at__lt=now - grace)
-    ids = list(OutboxMessage.objects.due().filter(stale).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    ids = list(due.filter(stale).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     handed = 0
     for message_id in ids:
         try:
             outbox_send_task.delay(message_id)
         except Exception:
             logger.warning("broker unavailable during sweep; %s messages wait", len(ids) - handed)
-            break
+            return handed
         OutboxMessage.objects.filter(pk=message_id).update(queued_at=now)
         handed += 1
+    late = Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=DRAIN_LATE_SECONDS))
+    if due.filter(late).exists():
+        _queue_drain()
     return handed
+
+
+def _queue_drain() -> None:
+    """Queue a drain whether or not the kick key says one is queued (the sweep's
+    take-over), and set the key, so that new messages ride along on this one."""
+    from campaign.core.tasks import outbox_drain_task
+
+    try:
+        cache.set(DRAIN_KICK_KEY, "sweep", DRAIN_KICK_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable during sweep")
+    try:
+        outbox_drain_task.delay()
+    except Exception:
+        logger.warning("broker unavailable during sweep; the drain waits for the next one")
 
 
 def outbox_resend(*, message_id: int) -> OutboxMessage:

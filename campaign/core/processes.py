@@ -1,5 +1,5 @@
 """Start, watch and stop the site's processes: gunicorn, the Celery worker and beat
-(and nginx in front, where it runs).
+(and nginx in front, and PgBouncer before PostgreSQL, where they run).
 
 `make run` (run_site), the integration tests and the bench all launch them through here,
 so the command lines they exercise are the ones production runs (docs/operations.md,
@@ -24,6 +24,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
+PGBOUNCER_CONF = BASE_DIR / "deploy" / "pgbouncer.ini"
 # A warm shutdown finishes the mails in flight; past this, the child is killed.
 STOP_GRACE_SECONDS = 20
 READY_TIMEOUT_SECONDS = 60
@@ -38,9 +39,13 @@ def environment(base: Mapping[str, str] | None = None, **variables: str) -> dict
 # --- Command lines ----------------------------------------------------------------------
 
 
-def gunicorn_args(*, bind: str, workers: int, threads: int = 1, timeout: int = 120, backlog: int = 2048) -> list[str]:
+def gunicorn_args(
+    *, bind: str, workers: int, threads: int = 1, timeout: int = 120, backlog: int = 2048, name: str = ""
+) -> list[str]:
     """gunicorn's sync workers (or gthread ones with `threads` > 1) on `bind`:
-    "127.0.0.1:PORT" or "unix:PATH", never a public address."""
+    "127.0.0.1:PORT" or "unix:PATH", never a public address. `name` tells one web
+    node's processes from another's in `ps`."""
+    named = [f"--name={name}"] if name else []
     return [
         sys.executable,
         "-m",
@@ -51,6 +56,7 @@ def gunicorn_args(*, bind: str, workers: int, threads: int = 1, timeout: int = 1
         f"--bind={bind}",
         f"--timeout={timeout}",
         f"--backlog={backlog}",
+        *named,
     ]
 
 
@@ -233,24 +239,30 @@ def _logged(marker: bytes) -> Callable[[Child], bool]:
 # --- The site's parts -------------------------------------------------------------------
 
 
-def web(*, env: Mapping[str, str], bind: str, workers: int, log: Path | None = None, **options) -> Child:
-    """gunicorn, ready once it accepts connections; `options` go to gunicorn_args."""
-    return Child("web", gunicorn_args(bind=bind, workers=workers, **options), env=env, log=log, ready=_serves(bind))
+def web(
+    *, env: Mapping[str, str], bind: str, workers: int, log: Path | None = None, name: str = "web", **options
+) -> Child:
+    """gunicorn, ready once it accepts connections; `options` go to gunicorn_args.
+    `name` names a web node when there are several."""
+    args = gunicorn_args(bind=bind, workers=workers, name="" if name == "web" else name, **options)
+    return Child(name, args, env=env, log=log, ready=_serves(bind))
 
 
 def worker(
     *, env: Mapping[str, str], hostname: str, concurrency: int, log: Path | None = None, loglevel: str = "INFO",
-    niceness: int = 0,
+    niceness: int = 0, name: str = "worker",
 ) -> Child:  # fmt: skip
     """The Celery worker. With a log at INFO, ready once it logs "ready." (its consumers
-    are up); otherwise start() does not wait."""
+    are up); otherwise start() does not wait. `name` names it among several."""
     ready = _logged(b" ready.") if log is not None and loglevel in ("INFO", "DEBUG") else None
     args = worker_args(hostname=hostname, concurrency=concurrency, loglevel=loglevel)
-    return Child("worker", args, env=env, log=log, ready=ready, niceness=niceness)
+    return Child(name, args, env=env, log=log, ready=ready, niceness=niceness)
 
 
-def beat(*, env: Mapping[str, str], schedule: Path | None = None, log: Path | None = None, loglevel="INFO") -> Child:
-    return Child("beat", beat_args(schedule=schedule, loglevel=loglevel), env=env, log=log)
+def beat(
+    *, env: Mapping[str, str], schedule: Path | None = None, log: Path | None = None, loglevel="INFO", name="beat"
+) -> Child:
+    return Child(name, beat_args(schedule=schedule, loglevel=loglevel), env=env, log=log)
 
 
 # --- nginx ------------------------------------------------------------------------------
@@ -275,24 +287,29 @@ def nginx_config(**values: str) -> str:
     return re.sub(r"\$\{(" + names + r")\}", lambda match: values[match.group(1)], NGINX_CONF.read_text())
 
 
-def nginx(*, folder: Path, port: int, gunicorn: str, static_root: Path, server_name: str = "127.0.0.1") -> Child:
+def nginx(
+    *, folder: Path, port: int, gunicorn: str | list[str], static_root: Path, server_name: str = "127.0.0.1"
+) -> Child:
     """nginx with deploy/nginx.conf on 127.0.0.1:`port`, everything it writes (config,
-    cache, logs, pid) in `folder`. Its workers run as the user starting it."""
+    cache, logs, pid) in `folder`. Its workers run as the user starting it. Several
+    `gunicorn` addresses (web nodes) get a `server` line each in the upstream, as an
+    operator writes them."""
+    nodes = [gunicorn] if isinstance(gunicorn, str) else list(gunicorn)
     folder.mkdir(parents=True, exist_ok=True)
     for part in ("logs", "cache"):
         (folder / part).mkdir(exist_ok=True)
     config = folder / "nginx.conf"
-    config.write_text(
-        nginx_config(
-            NGINX_USER=pwd.getpwuid(os.getuid()).pw_name,
-            NGINX_LISTEN=f"127.0.0.1:{port}",
-            SERVER_NAME=server_name,
-            GUNICORN=gunicorn,
-            STATIC_ROOT=str(static_root),
-            NGINX_CACHE=str(folder / "cache"),
-            NGINX_LOGS=str(folder / "logs"),
-        )
+    rendered = nginx_config(
+        NGINX_USER=pwd.getpwuid(os.getuid()).pw_name,
+        NGINX_LISTEN=f"127.0.0.1:{port}",
+        SERVER_NAME=server_name,
+        GUNICORN=nodes[0],
+        STATIC_ROOT=str(static_root),
+        NGINX_CACHE=str(folder / "cache"),
+        NGINX_LOGS=str(folder / "logs"),
     )
+    servers = "\n        ".join(f"server {node};" for node in nodes)
+    config.write_text(rendered.replace(f"server {nodes[0]};", servers, 1))
     args = [nginx_binary(), "-c", str(config), "-p", str(folder), "-e", str(folder / "logs" / "startup.log")]
     args += ["-g", f"daemon off; pid {folder / 'nginx.pid'};"]
     return Child(
@@ -304,3 +321,64 @@ def nginx_binary() -> str:
     """Where nginx is: Debian's package puts it in /usr/sbin, often not on a user's PATH.
     "" when it is not installed."""
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin") or ""
+
+
+# --- PgBouncer --------------------------------------------------------------------------
+
+PGBOUNCER_PLACEHOLDERS = (
+    "PGBOUNCER_LISTEN_ADDR",
+    "PGBOUNCER_PORT",
+    "DATABASE_NAME",
+    "DATABASE_HOST",
+    "DATABASE_PORT",
+    "DATABASE_USER",
+    "PGBOUNCER_AUTH_TYPE",
+    "PGBOUNCER_AUTH_FILE",
+    "PGBOUNCER_POOL_SIZE",
+)
+
+
+def pgbouncer_config(**values: str) -> str:
+    """deploy/pgbouncer.ini with its ${PLACEHOLDERS} filled in, as envsubst would."""
+    missing = set(PGBOUNCER_PLACEHOLDERS) - set(values)
+    if missing:
+        raise KeyError(f"pgbouncer.ini needs {', '.join(sorted(missing))}")
+    names = "|".join(PGBOUNCER_PLACEHOLDERS)
+    return re.sub(r"\$\{(" + names + r")\}", lambda match: values[match.group(1)], PGBOUNCER_CONF.read_text())
+
+
+def pgbouncer(
+    *, folder: Path, port: int, database: str, host: str, database_port: int, user: str, pool_size: int = 20
+) -> Child:
+    """PgBouncer with deploy/pgbouncer.ini on 127.0.0.1:`port`, in transaction pooling
+    mode, before `database` on PostgreSQL at host:database_port; clients on loopback are
+    trusted (the database's own user logs in). Its configuration is written to `folder`.
+    PgBouncer refuses to run as root: started by root, it drops to `nobody`, or to the
+    owner of the server's socket folder when `host` is one (who may open the socket)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    users = folder / "userlist.txt"
+    users.write_text(f'"{user}" ""\n')
+    config = folder / "pgbouncer.ini"
+    config.write_text(
+        pgbouncer_config(
+            PGBOUNCER_LISTEN_ADDR="127.0.0.1",
+            PGBOUNCER_PORT=str(port),
+            DATABASE_NAME=database,
+            DATABASE_HOST=host,
+            DATABASE_PORT=str(database_port),
+            DATABASE_USER=user,
+            PGBOUNCER_AUTH_TYPE="trust",
+            PGBOUNCER_AUTH_FILE=str(users),
+            PGBOUNCER_POOL_SIZE=str(pool_size),
+        )
+    )
+    run_as = []
+    if os.geteuid() == 0:
+        run_as = ["-u", pwd.getpwuid(Path(host).stat().st_uid).pw_name if host.startswith("/") else "nobody"]
+    args = [pgbouncer_binary(), *run_as, str(config)]
+    return Child("pgbouncer", args, env=environment(), log=folder / "pgbouncer.log", ready=_serves(f"127.0.0.1:{port}"))
+
+
+def pgbouncer_binary() -> str:
+    """Where Debian's pgbouncer is (/usr/sbin, often not on PATH); "" when not installed."""
+    return shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin") or ""

@@ -145,6 +145,39 @@ def test_sweep_leaves_recently_queued_messages_to_their_task(mailoutbox):
     assert mailoutbox == []
 
 
+def test_sweep_queues_a_drain_for_messages_whose_drain_died_with_its_worker(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The kick key says a drain is queued, but the worker holding that drain was
+    killed: the messages that rode along on it go out at the next sweep, not after the
+    claim time, and through one drain rather than a task each."""
+    cache.set(outbox.DRAIN_KICK_KEY, "held by a dead worker", outbox.DRAIN_KICK_SECONDS)
+    queued = []
+    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            pending_signature(f"rode{n}@example.org")
+    assert queued == []  # they rode along on the dead worker's drain
+    late = timezone.now() - timedelta(seconds=outbox.DRAIN_LATE_SECONDS + 1)
+    OutboxMessage.objects.update(queued_at=late)
+    monkeypatch.undo()
+    assert outbox.outbox_sweep() == 0  # none handed over singly: their claim grace has not passed
+    assert sorted(mail.to[0] for mail in mailoutbox) == [f"rode{n}@example.org" for n in range(3)]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+
+
+def test_sweep_queues_no_drain_while_messages_are_fresh_or_held(monkeypatch):
+    queued = []
+    monkeypatch.setattr(outbox_drain_task, "delay", lambda: queued.append("drain"))
+    pending_signature("fresh@example.org")
+    held = message_for(pending_signature("held@example.org"))
+    OutboxMessage.objects.filter(pk=held.pk).update(
+        queued_at=timezone.now() - timedelta(minutes=1), claimed_until=timezone.now() + timedelta(minutes=1)
+    )
+    assert outbox.outbox_sweep() == 0
+    assert queued == []
+
+
 def test_outbox_resend_queues_a_fresh_message(mailoutbox):
     message = message_for(pending_signature())
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED)

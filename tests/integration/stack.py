@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -380,3 +381,139 @@ class Stack:
     def stop(self) -> None:
         processes.stop_all([self.web, self.beat, self.worker])
         self.broker.stop()
+
+
+# --- Several machines, on loopback --------------------------------------------------------
+
+# The machine's Redis (as CI runs it), on a database number no other test uses.
+CLUSTER_REDIS_DB = 9
+
+
+class Cluster:
+    """The site as several machines run it, on loopback: nginx balancing two web nodes
+    (gunicorn each, with an environment and a node name of its own), two Celery workers
+    with hostnames of their own, one beat, PgBouncer in transaction pooling mode before
+    the test database, and the machine's Redis (127.0.0.1:6379, CLUSTER_REDIS_DB) as
+    cache and broker. Production settings (debug off); mail goes to the SMTP sink."""
+
+    NODES = ("a", "b")
+
+    def __init__(self, *, tmp_path: Path, database: dict, smtp_port: int, env: dict) -> None:
+        for binary, package in ((processes.nginx_binary(), "nginx-light"), (processes.pgbouncer_binary(), "pgbouncer")):
+            if not binary:
+                skip_or_fail(f"{package} is not installed (apt-get install {package})")
+        if not processes.port_open(6379):
+            skip_or_fail("no Redis on 127.0.0.1:6379 (apt-get install redis-server)")
+        import redis
+
+        self.redis = redis.Redis(host="127.0.0.1", port=6379, db=CLUSTER_REDIS_DB)
+        self.redis.flushdb()
+        self.tmp_path = tmp_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.pgbouncer_port = free_port()
+        self.database = database
+        self.node_ports = {node: free_port() for node in self.NODES}
+        redis_url = f"redis://127.0.0.1:6379/{CLUSTER_REDIS_DB}"
+        self.env = processes.environment(
+            DJANGO_SETTINGS_MODULE="campaign.settings",
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY=SECRET_KEY,
+            DATABASE_URL=f"postgres://{database['USER']}@127.0.0.1:{self.pgbouncer_port}/{database['NAME']}",
+            DATABASE_POOLER="pgbouncer",
+            CELERY_BROKER_URL=redis_url,
+            CACHE_URL=redis_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            SITE_URL=self.url,
+            TRUSTED_PROXY_COUNT="1",
+            SIGN_MIN_FILL_SECONDS="0",
+            SIGN_RATE_PER_IP_PER_HOUR="100000",
+            SIGN_RATE_PER_ADDRESS_PER_HOUR="100000",
+            **env,
+        )
+        self.parts: dict[str, processes.Child] = {}
+
+    def node_url(self, node: str) -> str:
+        return f"http://127.0.0.1:{self.node_ports[node]}"
+
+    def worker_name(self, node: str) -> str:
+        return f"multinode-{node}-{self.port}@{socket.gethostname()}"
+
+    def _launch(self, child: processes.Child, timeout: float = 60) -> processes.Child:
+        self.parts[child.name] = child
+        return child.start(timeout=timeout)
+
+    def start(self, *, web_workers: int = 2, concurrency: int = 2) -> None:
+        host = self.database["HOST"] or "/var/run/postgresql"
+        self._launch(
+            processes.pgbouncer(
+                folder=self.tmp_path / "pgbouncer", port=self.pgbouncer_port, database=self.database["NAME"],
+                host=host, database_port=int(self.database.get("PORT") or 5432), user=self.database["USER"],
+            )
+        )  # fmt: skip
+        # The nodes start side by side, as machines would.
+        with ThreadPoolExecutor(max_workers=2 * len(self.NODES)) as pool:
+            starting = [pool.submit(self.start_web, node, web_workers) for node in self.NODES]
+            starting += [pool.submit(self.start_worker, node, concurrency) for node in self.NODES]
+            for started in starting:
+                started.result()
+        self.start_beat("beat")
+        self._launch(
+            processes.nginx(
+                folder=self.tmp_path / "nginx", port=self.port, static_root=BASE_DIR / "var" / "static",
+                gunicorn=[f"127.0.0.1:{port}" for port in self.node_ports.values()],
+            )
+        )  # fmt: skip
+
+    def start_web(self, node: str, workers: int = 2) -> processes.Child:
+        """Web node `node`: its own gunicorn, environment (CAMPAIGN_NODE names it) and log."""
+        env = {**self.env, "CAMPAIGN_NODE": node}
+        bind = f"127.0.0.1:{self.node_ports[node]}"
+        return self._launch(
+            processes.web(
+                env=env, bind=bind, workers=workers, timeout=60, name=f"web-{node}",
+                log=self.tmp_path / f"web-{node}.log",
+            )
+        )  # fmt: skip
+
+    def start_worker(self, node: str, concurrency: int = 2) -> processes.Child:
+        return self._launch(
+            processes.worker(
+                env=self.env, hostname=self.worker_name(node), concurrency=concurrency, name=f"worker-{node}",
+                log=self.tmp_path / f"worker-{node}.log",
+            )
+        )  # fmt: skip
+
+    def start_beat(self, name: str) -> processes.Child:
+        return self._launch(
+            processes.beat(
+                env=self.env, schedule=self.tmp_path / f"{name}-schedule", log=self.tmp_path / f"{name}.log", name=name
+            )
+        )
+
+    def part(self, name: str) -> processes.Child:
+        return self.parts[name]
+
+    def stop(self) -> None:
+        # nginx first, so nothing new reaches the nodes; PgBouncer last.
+        order = [*[name for name in self.parts if name != "pgbouncer"][::-1], "pgbouncer"]
+        processes.stop_all([self.parts[name] for name in order if name in self.parts])
+        self.redis.flushdb()
+
+    def send_tasks(self, calls: list[tuple[str, list]]) -> None:
+        """Publish tasks to the cluster's broker from another process, as beat would."""
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, sys, django; django.setup();"
+                "from campaign.celery import app;"
+                "[app.send_task(name, args=args) for name, args in json.loads(sys.argv[1])]",
+                json.dumps(calls),
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            check=True,
+            timeout=60,
+        )
