@@ -35,6 +35,24 @@ TOKEN_INPUT = re.compile(r'<input[^>]*name="(csrfmiddlewaretoken|stamp)"[^>]*val
 # --- HTTP ---------------------------------------------------------------------------------
 
 
+def publish_tasks(env: dict[str, str], calls: list[tuple[str, list]]) -> None:
+    """Publish tasks to the broker `env` names, from another process, as beat would."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, django; django.setup();"
+            "from campaign.celery import app;"
+            "[app.send_task(name, args=args) for name, args in json.loads(sys.argv[1])]",
+            json.dumps(calls),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+
+
 @dataclass
 class Response:
     status: int
@@ -363,20 +381,7 @@ class Stack:
 
     def send_tasks(self, calls: list[tuple[str, list]]) -> None:
         """Publish tasks to this stack's broker, from another process, as beat would."""
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import json, sys, django; django.setup();"
-                "from campaign.celery import app;"
-                "[app.send_task(name, args=args) for name, args in json.loads(sys.argv[1])]",
-                json.dumps(calls),
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-            check=True,
-            timeout=60,
-        )
+        publish_tasks(self.env, calls)
 
     def stop(self) -> None:
         processes.stop_all([self.web, self.beat, self.worker])
@@ -503,17 +508,4 @@ class Cluster:
 
     def send_tasks(self, calls: list[tuple[str, list]]) -> None:
         """Publish tasks to the cluster's broker from another process, as beat would."""
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import json, sys, django; django.setup();"
-                "from campaign.celery import app;"
-                "[app.send_task(name, args=args) for name, args in json.loads(sys.argv[1])]",
-                json.dumps(calls),
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-            check=True,
-            timeout=60,
-        )
+        publish_tasks(self.env, calls)
