@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "campaign.articles",
     "campaign.privacy",
+    "campaign.organise",
 ]
 
 MIDDLEWARE = [

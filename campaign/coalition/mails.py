@@ -82,3 +82,18 @@ def _build_change_decision(decision: Decision) -> EmailMultiAlternatives | None:
         "privacy_url": access_url_for(contact=contact) if contact else absolute_url(reverse("privacy:request")),
     }
     return render_mail("coalition/email/organisation_change_decision", context, user.email)
+
+
+def build_arrived(application_id: int) -> EmailMultiAlternatives | None:
+    """To the organisers: an application is waiting in the review queue. It names the
+    organisation and links to the application; the applicant's details stay behind the login."""
+    from campaign.accounts.roles import notify_organisers
+
+    application = Application.objects.select_related("organisation").filter(pk=application_id).first()
+    if application is None or application.outcome:
+        return None
+    context = {
+        "organisation": application.organisation,
+        "review_url": absolute_url(reverse("coalition:review-detail", kwargs={"pk": application.pk})),
+    }
+    return notify_organisers(render_mail("coalition/email/application_arrived", context, ""))
