@@ -95,5 +95,7 @@ def build_arrived(application_id: int) -> EmailMultiAlternatives | None:
     context = {
         "organisation": application.organisation,
         "review_url": absolute_url(reverse("coalition:review-detail", kwargs={"pk": application.pk})),
+        # Sent to accounts, not to one signer or contact: the page where anyone asks.
+        "privacy_url": absolute_url(reverse("privacy:request")),
     }
     return notify_organisers(render_mail("coalition/email/application_arrived", context, ""))

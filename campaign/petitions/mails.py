@@ -103,5 +103,7 @@ def build_milestone(milestone_id: int) -> EmailMultiAlternatives | None:
         "goal": petition.goal,
         "dashboard_url": absolute_url(reverse("organise:letter", kwargs={"slug": petition.slug})),
         "petition_url": absolute_url(petition.get_absolute_url()),
+        # Sent to accounts, not to one signer or contact: the page where anyone asks.
+        "privacy_url": absolute_url(reverse("privacy:request")),
     }
     return notify_organisers(render_mail("petitions/email/milestone", context, ""))

@@ -271,6 +271,19 @@ def _day_add(*, petition_id: int, signed: int = 0, confirmed: int = 0) -> None:
         )
 
 
+def signature_days_add(*, petition: Petition, signatures: list[Signature]) -> None:
+    """Count signatures written outside the signing workflow (the demo's) in the daily
+    counts, on the days they carry, as signing and confirming would have."""
+    events: dict = {}
+    for signature in signatures:
+        events.setdefault(signature.created_at.date(), [0, 0])[0] += 1
+        if signature.confirmed_at:
+            events.setdefault(signature.confirmed_at.date(), [0, 0])[1] += 1
+    for day, (signed, confirmed) in events.items():
+        row, _ = SignatureDay.objects.get_or_create(petition=petition, day=day, shard=0)
+        SignatureDay.objects.filter(pk=row.pk).update(signed=F("signed") + signed, confirmed=F("confirmed") + confirmed)
+
+
 def signature_mail_sent(signature_id: int) -> None:
     """A signer's mail went out: count it on today's row of its letter (the outbox calls
     this after each sent mail of the signing kinds)."""
