@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from campaign.core.models import OutboxMessage
@@ -106,33 +106,36 @@ def daily_counts(
     return [(day, *found.get(day, (0, 0))) for day in (first + timedelta(days=n) for n in range(days))]
 
 
+# Mails waiting or deferred are counted up to this many: past it the page says "more than",
+# so a backlog (the mail server away for an hour) does not slow the page down with it.
+PENDING_COUNT_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class Delivery:
     sent: int  # signers' mails sent (confirmation links, reminders)
-    waiting: int  # queued, not yet tried
-    deferred: int  # the mail server said "later": tried again with a growing wait
+    waiting: int  # queued, not yet tried (at most PENDING_COUNT_LIMIT + 1)
+    deferred: int  # the mail server said "later": tried again with a growing wait (idem)
     refused: int  # refused for good, signature still unconfirmed: these can be resent
+    limit: int  # the bound the two above were counted to
 
 
 def delivery(petition: Petition) -> Delivery:
     """The signers' mails of a letter. Waiting and deferred mails are the outbox's
-    pending rows (its partial index: a few rows, even in a surge a few thousand), kept
-    to this letter's; refused ones are the flagged signatures (a partial index too)."""
-    pending = list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, kind__in=MAIL_KINDS).values_list(
-            "object_id", "last_error"
-        )
+    pending rows (its partial index), each checked against its signature's letter by
+    primary key, counted up to the limit; refused ones are the flagged signatures (a
+    partial index too); sent ones the daily counts."""
+    ours = Signature.objects.filter(pk=OuterRef("object_id"), petition=petition)
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, kind__in=MAIL_KINDS).filter(
+        Exists(ours)
     )
-    ours = set(
-        Signature.objects.filter(petition=petition, pk__in=[object_id for object_id, _error in pending]).values_list(
-            "pk", flat=True
-        )
-    )
-    deferred = sum(1 for object_id, error in pending if object_id in ours and error)
-    waiting = sum(1 for object_id, error in pending if object_id in ours and not error)
+    bound = PENDING_COUNT_LIMIT + 1
+    # A deferred mail carries the mail server's last answer; one not yet tried, none.
+    waiting = pending.filter(last_error="").values("pk")[:bound].count()
+    deferred = pending.exclude(last_error="").values("pk")[:bound].count()
     refused = Signature.objects.pending().filter(petition=petition, mail_failed_at__isnull=False).count()
     sent = SignatureDay.objects.filter(petition=petition).aggregate(n=Sum("mailed"))["n"] or 0
-    return Delivery(sent=sent, waiting=waiting, deferred=deferred, refused=refused)
+    return Delivery(sent=sent, waiting=waiting, deferred=deferred, refused=refused, limit=PENDING_COUNT_LIMIT)
 
 
 def countries(petition: Petition) -> list[tuple[str, int]]:

@@ -88,9 +88,8 @@ def test_apply_confirm_review_approve_invite_edit(live_server, transactional_db,
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("The same password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    # Like every role, a representative sets up an authenticator app first.
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    # Like every role, a representative sets up an authenticator app first, without
+    # being asked again for the password just chosen.
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Turn on two-factor authentication").click()

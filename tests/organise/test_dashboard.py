@@ -96,7 +96,19 @@ def test_delivery_counts_sent_waiting_deferred_and_refused_of_this_letter_only(m
     OutboxMessage.objects.filter(object_id=deferred.pk).update(last_error="SMTPDataError 451", attempts=1)
     OutboxMessage.objects.filter(object_id=refused.pk).update(status=OutboxMessage.Status.FAILED)
     services.signature_mail_refused(refused.pk)
-    assert selectors.delivery(petition) == selectors.Delivery(sent=1, waiting=1, deferred=1, refused=1)
+    assert selectors.delivery(petition) == selectors.Delivery(
+        sent=1, waiting=1, deferred=1, refused=1, limit=selectors.PENDING_COUNT_LIMIT
+    )
+
+
+def test_delivery_counts_a_backlog_only_up_to_its_limit(client, monkeypatch):
+    monkeypatch.setattr(selectors, "PENDING_COUNT_LIMIT", 2)
+    petition = PetitionFactory()
+    for n in range(5):
+        sign(petition, n)
+    assert selectors.delivery(petition).waiting == 3  # "more than 2": the count stopped there
+    client.force_login(organiser())
+    assert "over 2" in client.get(reverse("organise:letter", args=[petition.slug])).content.decode()
 
 
 def test_resend_queues_each_refused_mail_once_and_clears_the_flag(mailoutbox):
