@@ -315,7 +315,9 @@ def _milestones_reach(*, petition_id: int, total: int) -> None:
     transaction. ON CONFLICT DO NOTHING against milestone_once_per_letter: of two
     confirmations that both see the line crossed, one records it, the other nothing.
     Every threshold up to the total is offered, not only the one just crossed, so that
-    confirmations committing together, none of which saw the exact figure, miss none."""
+    confirmations committing together, none of which saw the exact figure, miss none;
+    in ascending order, so that two of them wait on each other's rows in one order and
+    never deadlock."""
     table = Milestone._meta.db_table
     with connection.cursor() as cursor:
         # The table names come from the models; every value is bound.
@@ -326,6 +328,7 @@ def _milestones_reach(*, petition_id: int, total: int) -> None:
             FROM {Petition._meta.db_table} p
             CROSS JOIN LATERAL (SELECT unnest(%s::integer[]) UNION SELECT p.goal) AS t(threshold)
             WHERE p.id = %s AND t.threshold <= %s
+            ORDER BY t.threshold
             ON CONFLICT (petition_id, threshold) DO NOTHING
             RETURNING id
             """,  # noqa: S608  # nosec B608
