@@ -216,11 +216,13 @@ CACHE_URL = env("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith("dbcache://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis keeps one client per process; Django's own backend builds a
+            # redis-py client for every call (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             # A Redis that accepts connections but does not answer fails a request in
             # seconds rather than holding its worker for ever (redis-py waits by default).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
     }
 else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import Sum
+from django.http import Http404
 
 from campaign.petitions.models import Petition, Signature, SignatureCounter
-from campaign.petitions.services import count_cache_key, wall_cache_key
+from campaign.petitions.services import count_cache_key, letter_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
 COUNTRY_CACHE_SECONDS = 60
@@ -15,6 +16,23 @@ WALL_PAGE_SIZE = 50
 # PostgreSQL a walk through every row before it, on a page no cache keeps.
 WALL_MAX_PAGE = 200
 WALL_CACHE_SECONDS = 15
+# A letter changes through its services, which forget this copy; the expiry only bounds
+# what a change made behind their back (a shell, a migration) could leave.
+LETTER_CACHE_SECONDS = 300
+
+
+def public_letter(slug: str) -> Petition:
+    """The public letter `slug`, for a sign POST: from the cache, so a surge of
+    signatures costs PostgreSQL its INSERTs and not a read of the letter each
+    (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md). 404 for a draft or none."""
+    key = letter_cache_key(slug)
+    petition = cache.get(key)
+    if petition is None:
+        petition = Petition.objects.public().filter(slug=slug).first()
+        if petition is None:
+            raise Http404
+        cache.set(key, petition, LETTER_CACHE_SECONDS)
+    return petition
 
 
 def signature_count(petition: Petition) -> int:

@@ -87,14 +87,28 @@ def petition_record_version(*, petition: Petition) -> PetitionVersion:
 
 def petition_publish_changes(*, petition: Petition) -> PetitionVersion:
     """An organiser saved the letter (its demands too): record its text's version and
-    retire the cached public pages, which show it."""
+    retire the cached public pages, which show it, and the copy signing reads."""
     version = petition_record_version(petition=petition)
-    public_pages_changed()
+    _letters_changed([petition.slug])
     return version
 
 
 def petitions_delete(*, petitions: QuerySet[Petition]) -> None:
+    slugs = list(petitions.values_list("slug", flat=True))
     petitions.delete()
+    _letters_changed(slugs)
+
+
+def letter_cache_key(slug: str) -> str:
+    return f"petitions:letter:{slug}"
+
+
+def _letters_changed(slugs: list[str]) -> None:
+    """Forget the letters' cached copies now and again after commit, so a copy read
+    from the old row in between is not left behind (as public_pages_changed does)."""
+    keys = [letter_cache_key(slug) for slug in slugs]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
     public_pages_changed()
 
 

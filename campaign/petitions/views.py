@@ -118,7 +118,7 @@ def petition_sign(request, slug: str):
     form = SignatureForm(request.POST)
     if form.is_bot:
         return redirect("petitions:thanks", slug=slug)
-    petition = _public_petition(slug)
+    petition = selectors.public_letter(slug)
     if not petition.is_open:
         return _closed(request, petition)
     if not form.is_valid():
