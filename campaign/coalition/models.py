@@ -47,6 +47,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.exclude(status=Organisation.Status.DECLINED)
 
 
+# The directory's own addresses (campaign/coalition/urls.py): an organisation whose slug
+# took one of them would have a page no one could reach. A test keeps this list complete.
+RESERVED_SLUGS = ["invitation", "join", "logos", "manage", "review"]
+
+
 class Organisation(TimeStampedModel):
     class Scope(models.TextChoices):
         LOCAL = "local", _("local")
@@ -126,6 +131,7 @@ class Organisation(TimeStampedModel):
                 name="organisation_left_after_joining",
             ),
             models.CheckConstraint(condition=~Q(domain=""), name="organisation_has_domain"),
+            models.CheckConstraint(condition=~Q(slug__in=RESERVED_SLUGS), name="organisation_slug_not_reserved"),
             # Two members may not share a name; applications may, so organisers see the duplicate.
             models.UniqueConstraint(
                 Lower("name"),

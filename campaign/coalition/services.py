@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from campaign.accounts.roles import REPRESENTATIVE
 from campaign.coalition import rules
 from campaign.coalition.models import (
+    RESERVED_SLUGS,
     Application,
     Contact,
     Decision,
@@ -141,7 +142,7 @@ class ApplicationDetails:
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:60].strip("-") or "organisation"
     slug, number = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
     return slug
