@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
+from campaign.petitions import views as petition_views
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +21,7 @@ urlpatterns = [
     path("evidence/", include("campaign.articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
+    path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
 ]
 
 handler400 = "campaign.core.views.bad_request"

@@ -23,7 +23,7 @@ from campaign.core.outbox import outbox_create_with, outbox_enqueue
 from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.petitions.forms import CONSENT_TEXT
-from campaign.petitions.models import Petition, PetitionVersion, Signature, SignatureCounter
+from campaign.petitions.models import Petition, PetitionVersion, Signature, SignatureCounter, Source, new_partner_token
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,32 @@ def petitions_delete(*, petitions: QuerySet[Petition]) -> None:
     _letters_changed(slugs)
 
 
+SOURCE_CODES_KEY = "petitions:source-codes"
+
+
+def source_save(*, source: Source) -> None:
+    """An organiser created or changed a source: its code takes effect on the next page."""
+    source.save()
+    _sources_changed()
+
+
+def sources_delete(*, sources: QuerySet[Source]) -> None:
+    sources.delete()
+    _sources_changed()
+
+
+def source_new_partner_link(*, source: Source) -> None:
+    """The partner's secret link leaked or the partnership ended: the old link stops working."""
+    source.partner_token = new_partner_token()
+    source.save(update_fields=["partner_token"])
+
+
+def _sources_changed() -> None:
+    cache.delete(SOURCE_CODES_KEY)
+    transaction.on_commit(lambda: cache.delete(SOURCE_CODES_KEY))
+    public_pages_changed()
+
+
 def letter_cache_key(slug: str) -> str:
     return f"petitions:letter:{slug}"
 
@@ -157,6 +183,8 @@ class SignatureDetails:
     affiliation: str = ""
     is_public: bool = False
     wants_updates: bool = False
+    # Where the person came from (selectors.source_id_for): None when straight to the letter.
+    source_id: int | None = None
 
 
 def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
@@ -181,6 +209,7 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
         affiliation=details.affiliation,
         is_public=details.is_public,
         wants_updates=details.wants_updates,
+        source_id=details.source_id,
         consent_text=str(CONSENT_TEXT),
         consent_version=settings.PRIVACY_CONSENT_VERSION,
         ip_hash=keyed_hash(client_ip, "signature-ip") if client_ip else None,

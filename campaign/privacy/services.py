@@ -181,6 +181,7 @@ def _signature_json(signature: Signature) -> dict:
         "organisation_or_role": signature.affiliation,
         "name_shown_publicly": signature.is_public,
         "wants_updates": signature.wants_updates,
+        "came_through": signature.source.name if signature.source else "",
         "consent_text": signature.consent_text,
         "consent_version": signature.consent_version,
         "keyed_hash_of_ip_kept": signature.ip_hash is not None,
@@ -215,7 +216,7 @@ def person_data_collect(*, email: str) -> PersonData:
     """Every signature and coalition application held for this address."""
     signatures = list(
         Signature.objects.filter(email_normalised=normalise_email(email))
-        .select_related("petition")
+        .select_related("petition", "source")
         .order_by("created_at", "pk")
     )
     contact_ids = [contact.pk for contact in _same_person(Contact, email)]
