@@ -34,6 +34,11 @@ ROLES: dict[str, list[str]] = {
         "petitions.export_signatures",
         "petitions.view_signatureexport",
         "petitions.view_petitionversion",
+        # Partners' and channels' ?src= codes (counted in aggregate, never who).
+        "petitions.view_source",
+        "petitions.add_source",
+        "petitions.change_source",
+        "petitions.delete_source",
         "core.view_outboxmessage",
         # The "try again" action on failed mails; every field of a mail is read-only.
         "core.change_outboxmessage",

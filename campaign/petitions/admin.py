@@ -55,6 +55,13 @@ class PetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "created_at", "updated_at", "closed_at"]
     inlines = [DemandInline, PetitionVersionInline]
+
+    def view_on_site(self, petition: Petition) -> str:
+        # A draft has no public page yet: its preview shows it as readers will see it.
+        if petition.status == Petition.Status.DRAFT:
+            return reverse("petitions:preview", kwargs={"slug": petition.slug})
+        return petition.get_absolute_url()
+
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "status", "language", "addressee", "goal"]}),
         (_("Text"), {"fields": ["summary", "body"]}),

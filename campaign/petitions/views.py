@@ -3,6 +3,8 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -103,6 +105,20 @@ def petition_detail(request, slug: str):
     if cached is not None:
         cached.store(html, timeout=_page_seconds(petition))
     return HttpResponse(html)
+
+
+@login_required
+def petition_preview(request, slug: str):
+    """The letter exactly as readers will see it, draft or not, for staff only: its
+    form is shown, its button disabled (a draft takes no signature)."""
+    if not request.user.has_perm("petitions.view_petition"):
+        raise PermissionDenied
+    petition = get_object_or_404(Petition, slug=slug)
+    context = {**_detail_context(request, petition, SignatureForm()), "preview": True}
+    response = render(request, "petitions/petition_detail.html", context)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _page_seconds(petition: Petition) -> int:
