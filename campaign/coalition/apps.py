@@ -14,3 +14,4 @@ class CoalitionConfig(AppConfig):
         mail.register(services.MAIL_CONFIRM, mails.build_confirm)
         mail.register(services.MAIL_DECISION, mails.build_decision)
         mail.register(services.MAIL_INVITATION, mails.build_invitation)
+        mail.register(services.MAIL_NEW_VERSION, mails.build_new_version)

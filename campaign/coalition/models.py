@@ -253,6 +253,7 @@ class Decision(models.Model):
         DECLINE = "decline", _("declined")
         SUSPEND = "suspend", _("suspended")
         REINSTATE = "reinstate", _("reinstated")
+        LEAVE = "leave", _("left the coalition")
         CHANGE_APPROVE = "change_approve", _("profile change approved")
         CHANGE_DECLINE = "change_decline", _("profile change declined")
 

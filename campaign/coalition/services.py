@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 MAIL_CONFIRM = "coalition.confirm"
 MAIL_DECISION = "coalition.decision"
 MAIL_INVITATION = "coalition.invitation"
+MAIL_NEW_VERSION = "coalition.new_version"
 CONFIRM_SALT = "coalition.confirm"
 INVITE_SALT = "coalition.invite"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -321,6 +322,27 @@ def organisation_reinstate(*, organisation: Organisation, by, reason: str) -> De
     )
 
 
+def organisation_mark_left(*, organisation: Organisation, by, reason: str) -> Decision:
+    """A member told the organisers it leaves the coalition: it leaves the directory,
+    its endorsements are withdrawn (dated, so letters show when), and its
+    representatives lose their rights with it."""
+    now = timezone.now()
+    members = (Organisation.Status.APPROVED, Organisation.Status.SUSPENDED)
+    with transaction.atomic():
+        moved = Organisation.objects.filter(pk=organisation.pk, status__in=members).update(
+            status=Organisation.Status.LEFT, left_at=now
+        )
+        if not moved:
+            raise NotAMember
+        Endorsement.objects.active().filter(organisation=organisation).update(withdrawn_at=now)
+        decision = Decision.objects.create(
+            organisation=organisation, action=Decision.Action.LEAVE, reason=reason, decided_by=by, decided_at=now
+        )
+        public_pages_changed()
+    organisation.refresh_from_db()
+    return decision
+
+
 # --- Representatives --------------------------------------------------------------------
 
 
@@ -511,6 +533,20 @@ def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
     if withdrawn:
         public_pages_changed()
     return bool(withdrawn)
+
+
+def endorsements_tell_new_version(*, petition: Petition, version: int) -> int:
+    """The letter's text changed after members endorsed it: each member still endorsing
+    an earlier version is mailed the news, with the way to withdraw if it no longer
+    agrees. Returns how many were told."""
+    endorsement_ids = list(
+        Endorsement.objects.active()
+        .filter(petition=petition, petition_version__lt=version, organisation__status=Organisation.Status.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    for endorsement_id in endorsement_ids:
+        outbox_enqueue(kind=MAIL_NEW_VERSION, object_id=endorsement_id)
+    return len(endorsement_ids)
 
 
 # --- Erasure ----------------------------------------------------------------------------

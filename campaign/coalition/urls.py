@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
     path("review/changes/<int:pk>/", views.change_detail, name="change-detail"),
     path("review/organisations/<slug:slug>/suspend/", views.organisation_suspend, name="suspend"),
+    path("review/organisations/<slug:slug>/left/", views.organisation_mark_left, name="left"),
     path("review/contacts/<int:pk>/invite/", views.contact_invite, name="invite"),
     path("manage/", views.manage_home, name="manage"),
     path("manage/<slug:slug>/", views.profile_edit, name="profile"),

@@ -304,6 +304,24 @@ def organisation_suspend(request, slug: str):
 
 @login_required
 @require_POST
+def organisation_mark_left(request, slug: str):
+    _organiser(request)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("coalition:review")
+    try:
+        services.organisation_mark_left(organisation=organisation, by=request.user, reason=form.cleaned_data["reason"])
+    except services.NotAMember:
+        messages.error(request, _("Only a member can leave the coalition."))
+    else:
+        messages.success(request, _("The organisation has left the coalition; its endorsements are withdrawn."))
+    return redirect("coalition:review")
+
+
+@login_required
+@require_POST
 def contact_invite(request, pk: int):
     _organiser(request)
     contact = get_object_or_404(Contact, pk=pk)

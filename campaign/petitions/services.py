@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from campaign.coalition.services import endorsements_tell_new_version
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
 from campaign.core.outbox import outbox_create_with, outbox_enqueue
@@ -87,8 +88,12 @@ def petition_record_version(*, petition: Petition) -> PetitionVersion:
 
 def petition_publish_changes(*, petition: Petition) -> PetitionVersion:
     """An organiser saved the letter (its demands too): record its text's version and
-    retire the cached public pages, which show it, and the copy signing reads."""
+    retire the cached public pages, which show it, and the copy signing reads. A new
+    version of a letter members endorsed is news to them: they are mailed."""
+    previous = Petition.objects.filter(pk=petition.pk).values_list("version", flat=True).first()
     version = petition_record_version(petition=petition)
+    if previous is not None and version.number > previous:
+        endorsements_tell_new_version(petition=petition, version=version.number)
     _letters_changed([petition.slug])
     return version
 
