@@ -47,6 +47,16 @@ class OrganisationQuerySet(models.QuerySet):
         return self.exclude(status=Organisation.Status.DECLINED)
 
 
+class Via(models.TextChoices):
+    """How something reached the organisers: most by the website, some by hand."""
+
+    WEB = "web", _("the website")
+    EMAIL = "email", _("email")
+    POST = "post", _("post")
+    PHONE = "phone", _("phone")
+    IN_PERSON = "in_person", _("in person")
+
+
 # The directory's own addresses (campaign/coalition/urls.py): an organisation whose slug
 # took one of them would have a page no one could reach. A test keeps this list complete.
 RESERVED_SLUGS = ["invitation", "join", "logos", "manage", "review"]
@@ -391,6 +401,16 @@ class Endorsement(models.Model):
     )
     endorsed_at = models.DateTimeField(_("endorsed"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # An endorsement given by mail or phone is entered by an organiser, who is named.
+    received_via = models.CharField(_("received by"), max_length=16, choices=Via.choices, default=Via.WEB)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -405,6 +425,9 @@ class Endorsement(models.Model):
                 name="endorsement_withdrawn_after_endorsing",
             ),
             models.CheckConstraint(condition=~Q(authorised_by=""), name="endorsement_has_authoriser"),
+            models.CheckConstraint(
+                condition=Q(received_via="web") | Q(recorded_by__isnull=False), name="endorsement_by_hand_names_who"
+            ),
         ]
 
     def __str__(self) -> str:

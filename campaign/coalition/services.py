@@ -26,6 +26,7 @@ from campaign.coalition.models import (
     Endorsement,
     Organisation,
     OrganisationChange,
+    Via,
     domain_of,
 )
 from campaign.core.models import OutboxMessage
@@ -343,6 +344,49 @@ def organisation_mark_left(*, organisation: Organisation, by, reason: str) -> De
     return decision
 
 
+@dataclass(frozen=True)
+class RecordedMember:
+    """An organisation that joined by mail, post, phone or in person, as an organiser enters it."""
+
+    name: str
+    website: str
+    country: str
+    description: str
+    tier: str
+    via: str
+    note: str
+
+
+def organisation_record(*, member: RecordedMember, by) -> Organisation:
+    """Admit an organisation that asked by hand rather than through the form: it is a
+    member at once, and the log says how it came and who entered it."""
+    now = timezone.now()
+    via = Via(member.via).label
+    with transaction.atomic():
+        organisation = Organisation(
+            name=member.name,
+            slug=_unique_slug(member.name),
+            website=member.website,
+            country=member.country,
+            description=member.description,
+            tier=member.tier,
+            status=Organisation.Status.APPROVED,
+            joined_at=now,
+        )
+        try:
+            with transaction.atomic():
+                organisation.save()
+        except IntegrityError:
+            raise NameTaken from None
+        reason = gettext("Joined by %(via)s, entered by hand. %(note)s") % {"via": via, "note": member.note}
+        Decision.objects.create(
+            organisation=organisation, action=Decision.Action.APPROVE, reason=reason, decided_by=by, decided_at=now
+        )
+        public_pages_changed()
+    logger.info("organisation %s recorded by hand by user %s", organisation.pk, by.pk)
+    return organisation
+
+
 # --- Representatives --------------------------------------------------------------------
 
 
@@ -496,8 +540,18 @@ def organisation_change_decline(*, change: OrganisationChange, by, reason: str) 
 # --- Endorsements -----------------------------------------------------------------------
 
 
-def endorsement_create(*, organisation: Organisation, petition: Petition, authorised_by: str, user=None) -> Endorsement:
-    """An approved member endorses a letter; endorsing again after a withdrawal renews it."""
+def endorsement_create(
+    *,
+    organisation: Organisation,
+    petition: Petition,
+    authorised_by: str,
+    user=None,
+    received_via: str = Via.WEB,
+    recorded_by=None,
+) -> Endorsement:
+    """An approved member endorses a letter; endorsing again after a withdrawal renews it.
+    One given by mail or phone names how it came (`received_via`) and the organiser who
+    entered it (`recorded_by`)."""
     if organisation.status != Organisation.Status.APPROVED:
         raise NotAMember
     if not petition.is_open:
@@ -512,6 +566,8 @@ def endorsement_create(*, organisation: Organisation, petition: Petition, author
                 "authorised_by": authorised_by,
                 "authorised_user": user,
                 "endorsed_at": now,
+                "received_via": received_via,
+                "recorded_by": recorded_by,
             },
         )
         if not created and endorsement.withdrawn_at is not None:
@@ -520,6 +576,8 @@ def endorsement_create(*, organisation: Organisation, petition: Petition, author
             endorsement.petition_version = petition.version
             endorsement.authorised_by = authorised_by
             endorsement.authorised_user = user
+            endorsement.received_via = received_via
+            endorsement.recorded_by = recorded_by
             endorsement.save()
         public_pages_changed()
     return endorsement

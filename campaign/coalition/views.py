@@ -25,6 +25,8 @@ from campaign.coalition.forms import (
     DirectoryFilterForm,
     InvitationForm,
     ProfileForm,
+    RecordEndorsementForm,
+    RecordMemberForm,
     SuspendForm,
 )
 from campaign.coalition.models import (
@@ -318,6 +320,71 @@ def organisation_mark_left(request, slug: str):
     else:
         messages.success(request, _("The organisation has left the coalition; its endorsements are withdrawn."))
     return redirect("coalition:review")
+
+
+def _record_page(request, member_form=None, endorsement_form=None, status: int = 200):
+    context = {
+        "member_form": member_form or RecordMemberForm(prefix="member"),
+        "endorsement_form": endorsement_form or RecordEndorsementForm(prefix="endorsement"),
+    }
+    return render(request, "coalition/record_by_hand.html", context, status=status)
+
+
+@login_required
+def record_by_hand(request):
+    """Members and endorsements that came by mail, post, phone or in person."""
+    _organiser(request)
+    return _record_page(request)
+
+
+@login_required
+@require_POST
+def record_member(request):
+    _organiser(request)
+    form = RecordMemberForm(request.POST, prefix="member")
+    if not form.is_valid():
+        return _record_page(request, member_form=form, status=400)
+    data = form.cleaned_data
+    member = services.RecordedMember(
+        name=data["name"],
+        website=data["website"],
+        country=data["country"],
+        description=data["description"],
+        tier=data["tier"],
+        via=data["via"],
+        note=data["note"],
+    )
+    try:
+        organisation = services.organisation_record(member=member, by=request.user)
+    except services.NameTaken:
+        form.add_error("name", _("A member already has this name."))
+        return _record_page(request, member_form=form, status=400)
+    messages.success(request, _("%(name)s is a member now.") % {"name": organisation.name})
+    return redirect("coalition:record")
+
+
+@login_required
+@require_POST
+def record_endorsement(request):
+    _organiser(request)
+    form = RecordEndorsementForm(request.POST, prefix="endorsement")
+    if not form.is_valid():
+        return _record_page(request, endorsement_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.endorsement_create(
+            organisation=data["organisation"],
+            petition=data["petition"],
+            authorised_by=data["authorised_by"],
+            received_via=data["via"],
+            recorded_by=request.user,
+        )
+    except (services.NotAMember, services.PetitionNotOpen):
+        form.add_error(None, _("Only a member can endorse, and only a letter open for signatures."))
+        return _record_page(request, endorsement_form=form, status=400)
+    names = {"member": data["organisation"].name, "letter": data["petition"].title}
+    messages.success(request, _("%(member)s endorses “%(letter)s”.") % names)
+    return redirect("coalition:record")
 
 
 @login_required
