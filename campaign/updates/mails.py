@@ -1,0 +1,95 @@
+"""The update mails, built when they are sent (see core.mail): whether the person
+still wants it is decided here, just before sending. Every one carries a visible
+unsubscribe link and RFC 8058's one-click headers."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from campaign.core.links import absolute_url
+from campaign.core.mail import render_mail
+from campaign.core.text import render_markdown
+from campaign.updates import services
+from campaign.updates.models import Update, UpdateRecipient
+
+TEMPLATES = "updates/email/update"
+
+RECIPIENT_FIELDS_MAILED = (
+    "unsubscribed_at",
+    "update__subject", "update__body", "update__petition__slug", "update__petition__title",
+    "update__petition__language",
+    "signature__name", "signature__email", "signature__wants_updates", "signature__confirmed_at",
+    "signature__withdrawn_at", "signature__invalidated_at", "signature__anonymised_at",
+)  # fmt: skip
+
+
+def _render(update: Update, *, name: str, to: str, unsubscribe_url: str, test: bool) -> EmailMultiAlternatives:
+    petition = update.petition
+    context = {
+        "subject": update.subject,
+        "body": update.body,
+        "body_html": render_markdown(update.body),
+        "name": name,
+        "title": petition.title,
+        "petition_url": absolute_url(petition.get_absolute_url()),
+        "unsubscribe_url": unsubscribe_url,
+        "test": test,
+    }
+    with translation.override(petition.language):
+        message = render_mail(TEMPLATES, context, to)
+    # RFC 2369 and RFC 8058: mail programs show their own unsubscribe button, which
+    # POSTs "List-Unsubscribe=One-Click" to this URL (campaign.updates.views.unsubscribe).
+    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def _unsubscribe_url(token: str) -> str:
+    return absolute_url(reverse("updates:unsubscribe", kwargs={"token": token}))
+
+
+def build_update_many(recipient_ids: list[int]) -> dict[int, EmailMultiAlternatives | None]:
+    found = (
+        UpdateRecipient.objects.select_related("update__petition", "signature")
+        .only(*RECIPIENT_FIELDS_MAILED)
+        .filter(pk__in=recipient_ids)
+    )
+    recipients = {recipient.pk: recipient for recipient in found}
+    built: dict[int, EmailMultiAlternatives | None] = {}
+    for recipient_id in recipient_ids:
+        recipient = recipients.get(recipient_id)
+        if recipient is None or recipient.unsubscribed_at or not services.recipient_wants_it(recipient.signature):
+            built[recipient_id] = None
+            continue
+        built[recipient_id] = _render(
+            recipient.update,
+            name=recipient.signature.name,
+            to=recipient.signature.email,
+            unsubscribe_url=_unsubscribe_url(services.unsubscribe_token(recipient)),
+            test=False,
+        )
+    return built
+
+
+def build_update(recipient_id: int) -> EmailMultiAlternatives | None:
+    return build_update_many([recipient_id])[recipient_id]
+
+
+def build_test(update_id: int) -> EmailMultiAlternatives | None:
+    """The update as it stands, to the organiser who last asked for a test."""
+    update = Update.objects.select_related("petition", "tested_by").filter(pk=update_id).first()
+    if update is None or update.tested_by is None:
+        return None
+    user = update.tested_by
+    message = _render(
+        update,
+        name=user.get_full_name() or gettext("supporter"),
+        to=user.email,
+        unsubscribe_url=_unsubscribe_url(services.sample_unsubscribe_token(update)),
+        test=True,
+    )
+    message.subject = gettext("[Test] %(subject)s") % {"subject": message.subject}
+    return message
