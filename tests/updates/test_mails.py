@@ -52,6 +52,24 @@ def test_the_markdown_is_rendered_sanitised_and_the_name_escaped(settings):
     assert message.to == [signer.email]
 
 
+def test_each_recipient_of_a_batch_gets_their_own_name_and_link(settings):
+    settings.UPDATE_MAILS_PER_SECOND = 1_000_000
+    petition = PetitionFactory()
+    first, second = opted_in(petition, 2)
+    update = sent_to_everyone(draft(petition))
+    ids = {recipient.signature_id: recipient.pk for recipient in update.recipients.all()}
+    built = mails.build_update_many([ids[first.pk], ids[second.pk]])
+    mine, theirs = built[ids[first.pk]], built[ids[second.pk]]
+    my_link = mine.extra_headers["List-Unsubscribe"][1:-1]
+    assert my_link != theirs.extra_headers["List-Unsubscribe"][1:-1]
+    assert my_link in mine.body and my_link in mine.alternatives[0][0]
+    assert first.name in mine.body and second.name not in mine.body
+    assert escape(first.name) in mine.alternatives[0][0] and escape(second.name) not in mine.alternatives[0][0]
+    assert mine.to == [first.email] and theirs.to == [second.email]
+    assert mails.NAME_HOLE not in mine.body + mine.alternatives[0][0]
+    assert mails.LINK_HOLE not in mine.body + mine.alternatives[0][0]
+
+
 def test_a_batch_of_update_mails_is_built_with_one_query(settings, django_assert_num_queries):
     settings.UPDATE_MAILS_PER_SECOND = 1_000_000
     petition = PetitionFactory()
