@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
 from campaign.core.text import render_markdown
+from campaign.privacy.services import access_token
 from campaign.updates import services
 from campaign.updates.models import Update, UpdateRecipient
 
@@ -34,9 +35,12 @@ RECIPIENT_FIELDS_MAILED = (
 # of rendering three templates per mail). Random, so no text an organiser types holds one.
 NAME_HOLE = f"name-{secrets.token_hex(8)}"
 LINK_HOLE = f"link-{secrets.token_hex(8)}"
+DATA_HOLE = f"data-{secrets.token_hex(8)}"
 
 
-def _render(update: Update, *, name: str, to: str, unsubscribe_url: str, test: bool) -> EmailMultiAlternatives:
+def _render(
+    update: Update, *, name: str, to: str, unsubscribe_url: str, privacy_url: str, test: bool
+) -> EmailMultiAlternatives:
     petition = update.petition
     context = {
         "subject": update.subject,
@@ -46,6 +50,7 @@ def _render(update: Update, *, name: str, to: str, unsubscribe_url: str, test: b
         "title": petition.title,
         "petition_url": absolute_url(petition.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
+        "privacy_url": privacy_url,
         "test": test,
     }
     with translation.override(petition.language):
@@ -65,18 +70,35 @@ def _unsubscribe_url(token: str) -> str:
     return absolute_url(reverse("updates:unsubscribe", kwargs={"token": token}))
 
 
+def _privacy_url(token: str | None) -> str:
+    """The person's data page (every mail links to it), or where to ask for it."""
+    if token is None:
+        return absolute_url(reverse("privacy:request"))
+    return absolute_url(reverse("privacy:data", kwargs={"token": token}))
+
+
 def _template(update: Update) -> EmailMultiAlternatives:
-    """The update's mail with holes for the name and the link's token."""
-    return _render(update, name=NAME_HOLE, to="", unsubscribe_url=_unsubscribe_url(LINK_HOLE), test=False)
+    """The update's mail with holes for the name and the links' tokens."""
+    return _render(
+        update,
+        name=NAME_HOLE,
+        to="",
+        unsubscribe_url=_unsubscribe_url(LINK_HOLE),
+        privacy_url=_privacy_url(DATA_HOLE),
+        test=False,
+    )
 
 
-def _poured(template: EmailMultiAlternatives, *, name: str, to: str, token: str) -> EmailMultiAlternatives:
+def _poured(
+    template: EmailMultiAlternatives, *, name: str, to: str, token: str, data_token: str
+) -> EmailMultiAlternatives:
     """One recipient's mail from the update's rendered template: the name as typed in
-    the text part and escaped in the HTML part; the link's token is URL-safe."""
+    the text part and escaped in the HTML part; the links' tokens are URL-safe."""
     url = template.extra_headers["List-Unsubscribe"][1:-1].replace(LINK_HOLE, token)
-    # The link first: a name is poured in last, so nothing in it is ever replaced.
-    text = template.body.replace(LINK_HOLE, token).replace(NAME_HOLE, name)
-    html = template.alternatives[0][0].replace(LINK_HOLE, token).replace(NAME_HOLE, escape(name))
+    # The links first: a name is poured in last, so nothing in it is ever replaced.
+    text = template.body.replace(LINK_HOLE, token).replace(DATA_HOLE, data_token).replace(NAME_HOLE, name)
+    html = template.alternatives[0][0].replace(LINK_HOLE, token).replace(DATA_HOLE, data_token)
+    html = html.replace(NAME_HOLE, escape(name))
     message = EmailMultiAlternatives(subject=template.subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
     return _with_unsubscribe_headers(message, url)
@@ -103,6 +125,7 @@ def build_update_many(recipient_ids: list[int]) -> dict[int, EmailMultiAlternati
             name=recipient.signature.name,
             to=recipient.signature.email,
             token=services.unsubscribe_token(recipient),
+            data_token=access_token(signature=recipient.signature),
         )
     return built
 
@@ -122,6 +145,7 @@ def build_test(update_id: int) -> EmailMultiAlternatives | None:
         name=user.get_full_name() or gettext("supporter"),
         to=user.email,
         unsubscribe_url=_unsubscribe_url(services.sample_unsubscribe_token(update)),
+        privacy_url=_privacy_url(None),
         test=True,
     )
     message.subject = gettext("[Test] %(subject)s") % {"subject": message.subject}

@@ -68,6 +68,18 @@ def test_each_recipient_of_a_batch_gets_their_own_name_and_link(settings):
     assert mine.to == [first.email] and theirs.to == [second.email]
     assert mails.NAME_HOLE not in mine.body + mine.alternatives[0][0]
     assert mails.LINK_HOLE not in mine.body + mine.alternatives[0][0]
+    assert mails.DATA_HOLE not in mine.body + mine.alternatives[0][0]
+
+
+def test_the_data_link_opens_the_signers_own_data(settings, client):
+    settings.UPDATE_MAILS_PER_SECOND = 1_000_000
+    petition = PetitionFactory()
+    (signer,) = opted_in(petition, 1)
+    update = sent_to_everyone(draft(petition))
+    message = mails.build_update(update.recipients.get().pk)
+    path = re.search(r"https?://[^/\s]+(/privacy/my-data/[^/\s]+/)", message.body).group(1)
+    assert path in message.alternatives[0][0]
+    assert signer.email in client.get(path).content.decode()
 
 
 def test_a_batch_of_update_mails_is_built_with_one_query(settings, django_assert_num_queries):
