@@ -128,7 +128,12 @@ def scenario_updates(stack, machine: dict, seconds: float) -> None:
     cpu = {part: round(cpu_after[part] - cpu_before[part], 2) for part in cpu_after}
     stamps = sorted(received.values())
     spread = (stamps[-1] - stamps[0]) if len(stamps) > 1 else 0.0
-    state = stack.sql("SELECT state FROM updates_update ORDER BY id DESC LIMIT 1")[0][0]
+    # The next delivery step (beat's, every second) marks the update sent.
+    deadline = time.monotonic() + 10
+    while (state := stack.sql("SELECT state FROM updates_update ORDER BY id DESC LIMIT 1")[0][0]) != "sent":
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     rss = [value for _, value in samples] or [rss_before]
     first_half, second_half = rss[: len(rss) // 2] or rss, rss[len(rss) // 2 :]
     result = {
