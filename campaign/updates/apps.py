@@ -11,5 +11,10 @@ class UpdatesConfig(AppConfig):
         from campaign.core import mail
         from campaign.updates import mails, services
 
-        mail.register(services.MAIL_UPDATE, mails.build_update, build_many=mails.build_update_many)
+        mail.register(
+            services.MAIL_UPDATE,
+            mails.build_update,
+            services.recipient_mail_refused,
+            build_many=mails.build_update_many,
+        )
         mail.register(services.MAIL_TEST, mails.build_test)

@@ -257,6 +257,13 @@ def update_deliver(*, update_id: int | None = None) -> int:
     return sent
 
 
+def recipient_mail_refused(recipient_id: int) -> None:
+    """The address refused an update for good: flag the signature, as a refused
+    confirmation is flagged, for organisers to look at."""
+    signature_ids = UpdateRecipient.objects.filter(pk=recipient_id).values("signature_id")
+    Signature.objects.filter(pk__in=signature_ids, mail_failed_at__isnull=True).update(mail_failed_at=timezone.now())
+
+
 # --- What the organisers see ------------------------------------------------------------
 
 

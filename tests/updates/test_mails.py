@@ -106,3 +106,17 @@ def test_a_test_mail_goes_to_the_organiser_alone_and_its_link_unsubscribes_no_on
     token = message.extra_headers["List-Unsubscribe"].rstrip("/>").rsplit("/", 1)[1]
     assert services.recipient_from_token(token) is None
     assert not update.recipients.exists()
+
+
+def test_a_refused_update_counts_as_failed_and_flags_the_signature(smtp_settings):
+    petition = PetitionFactory()
+    refused, accepted = opted_in(petition, 2)
+    smtp_settings.refuse = {refused.email.lower(): "550 no such user"}
+    update = sent_to_everyone(draft(petition))
+    outbox.outbox_drain()
+    smtp_settings.wait_for(accepted.email)
+    counts = services.update_counts(update)
+    assert (counts["sent"], counts["failed"], counts["pending"]) == (1, 1, 0)
+    refused.refresh_from_db()
+    accepted.refresh_from_db()
+    assert refused.mail_failed_at is not None and accepted.mail_failed_at is None

@@ -167,3 +167,15 @@ def test_deleting_a_signature_deletes_its_recipient_rows():
     sent_to_everyone(draft(petition))
     Signature.objects.filter(pk=signer.pk).delete()
     assert not UpdateRecipient.objects.exists()
+
+
+def test_the_wish_is_read_again_when_the_mail_is_built(settings, mailoutbox):
+    settings.UPDATE_MAILS_PER_SECOND = 1
+    petition = PetitionFactory()
+    first, second = opted_in(petition, 2)
+    update = sent_to_everyone(draft(petition))
+    Signature.objects.filter(pk=second.pk).update(wants_updates=False)  # say, by an organiser in the admin
+    update_rows(update).update(next_attempt_at=timezone.now())
+    outbox.outbox_drain()
+    assert addresses(mailoutbox) == [first.email]
+    assert services.update_counts(update)["cancelled"] == 1
