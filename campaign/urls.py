@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
     path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
+    path("", include("campaign.updates.urls")),
 ]
 
 handler400 = "campaign.core.views.bad_request"

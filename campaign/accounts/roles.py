@@ -42,6 +42,8 @@ ROLES: dict[str, list[str]] = {
         "core.view_outboxmessage",
         # The "try again" action on failed mails; every field of a mail is read-only.
         "core.change_outboxmessage",
+        # Writes, tests and sends updates to a letter's supporters (campaign.updates).
+        "updates.send_update",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
     # citations, figures and status entries (a document is withdrawn, never deleted, so its
@@ -84,6 +86,7 @@ SENSITIVE_PERMISSIONS = (
     "petitions.export_signatures",
     "coalition.review_application",
     "coalition.view_contact",
+    "updates.send_update",
 )
 
 

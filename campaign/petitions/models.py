@@ -273,6 +273,13 @@ class Signature(models.Model):
             models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="signature_pending_idx"),
             # A partner's totals count its own signatures, not the letter's million.
             models.Index(fields=["source", "petition"], condition=Q(source__isnull=False), name="signature_source_idx"),
+            # The signers an update goes to, walked in id order (campaign.updates).
+            models.Index(
+                fields=["petition", "id"],
+                condition=Q(wants_updates=True, confirmed_at__isnull=False)
+                & Q(withdrawn_at__isnull=True, invalidated_at__isnull=True),
+                name="signature_updates_idx",
+            ),
         ]
 
     def __str__(self) -> str:
