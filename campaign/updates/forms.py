@@ -24,3 +24,8 @@ class UpdateForm(AccessibleForm):
             "Each mail begins with “Hello” and the signer's name, and ends with an unsubscribe link."
         ),
     )
+    send_when_closed = forms.BooleanField(
+        label=_("Send it by itself when the letter closes"),
+        required=False,
+        help_text=_("For a thank-you written ahead: it goes out within seconds of the letter closing."),
+    )

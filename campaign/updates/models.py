@@ -28,6 +28,8 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # A thank-you written ahead: sent by the next delivery step after the letter closes.
+    send_when_closed = models.BooleanField(_("send when the letter closes"), default=False)
     updated_at = models.DateTimeField(_("last edited"), auto_now=True)
     # Who asked for the latest test mail: it goes to their address.
     tested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

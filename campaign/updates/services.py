@@ -70,19 +70,21 @@ def recipient_wants_it(signature: Signature) -> bool:
 # --- Writing and testing ----------------------------------------------------------------
 
 
-def update_create(*, petition: Petition, subject: str, body: str, by) -> Update:
-    return Update.objects.create(petition=petition, subject=subject, body=body, created_by=by)
+def update_create(*, petition: Petition, subject: str, body: str, by, send_when_closed: bool = False) -> Update:
+    return Update.objects.create(
+        petition=petition, subject=subject, body=body, created_by=by, send_when_closed=send_when_closed
+    )
 
 
-def update_edit(*, update: Update, subject: str, body: str) -> None:
+def update_edit(*, update: Update, subject: str, body: str, send_when_closed: bool = False) -> None:
     """Change a draft. Conditional, so an edit racing the send button cannot change
     what is already going out."""
     changed = Update.objects.filter(pk=update.pk, state=Update.State.DRAFT).update(
-        subject=subject, body=body, updated_at=timezone.now()
+        subject=subject, body=body, send_when_closed=send_when_closed, updated_at=timezone.now()
     )
     if not changed:
         raise UpdateNotDraft
-    update.subject, update.body = subject, body
+    update.subject, update.body, update.send_when_closed = subject, body, send_when_closed
 
 
 def update_test_send(*, update: Update, by) -> None:
@@ -111,6 +113,22 @@ def update_send(*, update: Update, by) -> None:
         transaction.on_commit(lambda: _queue(update_deliver_task, update.pk))
     update.state, update.send_started_at = Update.State.SENDING, now
     logger.info("update %s: sending started", update.pk)
+
+
+def updates_send_when_closed() -> int:
+    """Start the drafts written to go out when their letter closes, of letters that
+    have closed (by hand or by their closing date), as sent by who wrote them."""
+    due = Update.objects.filter(
+        state=Update.State.DRAFT, send_when_closed=True, petition__in=Petition.objects.closed()
+    ).select_related("created_by")
+    started = 0
+    for update in due:
+        try:
+            update_send(update=update, by=update.created_by)
+        except UpdateNotDraft:
+            continue  # another step started it
+        started += 1
+    return started
 
 
 def _queue(task, *args) -> None:
@@ -241,7 +259,9 @@ def update_deliver(*, update_id: int | None = None) -> int:
     to FAN_OUT_SECONDS), send what is due through the outbox's drain, and mark sent
     what is done. Safe to run several at once and to lose mid-way: the row lock and
     the unique pair keep the fan-out single, the outbox's claims keep each mail
-    single. Returns how many mails the drain sent."""
+    single. Returns how many mails the drain sent. A thank-you written to go out when
+    its letter closes starts here, once the letter has."""
+    updates_send_when_closed()
     sending = Update.objects.filter(state=Update.State.SENDING)
     if update_id is not None:
         sending = sending.filter(pk=update_id)

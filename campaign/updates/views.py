@@ -53,10 +53,18 @@ def _edit(request, petition: Petition, form: UpdateForm, update: Update | None):
         return None
     data = form.cleaned_data
     if update is None:
-        update = services.update_create(petition=petition, subject=data["subject"], body=data["body"], by=request.user)
+        update = services.update_create(
+            petition=petition,
+            subject=data["subject"],
+            body=data["body"],
+            by=request.user,
+            send_when_closed=data["send_when_closed"],
+        )
     else:
         try:
-            services.update_edit(update=update, subject=data["subject"], body=data["body"])
+            services.update_edit(
+                update=update, subject=data["subject"], body=data["body"], send_when_closed=data["send_when_closed"]
+            )
         except services.UpdateNotDraft:
             messages.error(request, _("This update is already being sent: it can no longer change."))
             return redirect("updates:detail", slug=petition.slug, pk=update.pk)
@@ -87,7 +95,10 @@ def update_detail(request, slug: str, pk: int):
     form = None
     preview = render_markdown(update.body)
     if is_draft:
-        form = UpdateForm(request.POST or None, initial={"subject": update.subject, "body": update.body})
+        form = UpdateForm(
+            request.POST or None,
+            initial={"subject": update.subject, "body": update.body, "send_when_closed": update.send_when_closed},
+        )
         if request.method == "POST" and form.is_valid():
             if response := _edit(request, petition, form, update):
                 return response

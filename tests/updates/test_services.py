@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaign.accounts.models import User
 from campaign.core import outbox
 from campaign.core.models import OutboxMessage
 from campaign.petitions import services as petition_services
-from campaign.petitions.models import Signature
+from campaign.petitions.models import Petition, Signature
 from campaign.updates import services
 from campaign.updates.models import Update, UpdateRecipient
 from tests.factories import PetitionFactory, SignatureFactory
@@ -179,3 +180,29 @@ def test_the_wish_is_read_again_when_the_mail_is_built(settings, mailoutbox):
     outbox.outbox_drain()
     assert addresses(mailoutbox) == [first.email]
     assert services.update_counts(update)["cancelled"] == 1
+
+
+def test_a_thank_you_written_ahead_goes_out_once_the_letter_closes_and_not_before(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    (signer,) = opted_in(petition, 1)
+    author = User.objects.create_user(email="organiser@example.org", password="pw")
+    thanks = services.update_create(petition=petition, subject="Thank you", body="We hand it in.", by=author)
+    services.update_edit(update=thanks, subject="Thank you", body="We hand it in.", send_when_closed=True)
+    plain_draft = draft(petition)
+
+    services.update_deliver()
+    thanks.refresh_from_db()
+    assert thanks.state == Update.State.DRAFT and mailoutbox == []  # the letter is still open
+
+    Petition.objects.filter(pk=petition.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_deliver()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_deliver()
+    thanks.refresh_from_db()
+    plain_draft.refresh_from_db()
+    assert thanks.state == Update.State.SENT and thanks.sent_by == author
+    assert plain_draft.state == Update.State.DRAFT  # only the one written for the closing
+    assert addresses(mailoutbox) == [signer.email]
