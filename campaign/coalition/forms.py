@@ -255,15 +255,31 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
 class DecisionForm(AccessibleForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        choices=[
+            ("approve", _("Approve")),
+            ("decline", _("Decline")),
+            ("ask", _("Ask the applicant for more information")),
+        ],
         widget=forms.RadioSelect,
     )
     tier = forms.ChoiceField(label=_("Tier if approved"), choices=Organisation.Tier.choices, initial="endorser")
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason, or your question"),
         max_length=2000,
-        help_text=_("Recorded with your name. On a decline, it is sent to the applicant."),
+        help_text=_(
+            "Recorded with your name. On a decline, it is sent to the applicant; "
+            "a question is mailed to them with a link to answer."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AnswerForm(AccessibleForm):
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=3000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 

@@ -6,7 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation, OrganisationChange
-from campaign.coalition.services import confirm_token, invitation_token
+from campaign.coalition.services import answer_token, confirm_token, invitation_token
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
 from campaign.privacy.mails import access_url_for
@@ -114,3 +114,24 @@ def build_new_version(endorsement_id: int) -> EmailMultiAlternatives | None:
         "privacy_url": access_url_for(contact=contact),
     }
     return render_mail("coalition/email/endorsement_new_version", context, contact.email)
+
+
+def build_question(decision_id: int) -> EmailMultiAlternatives | None:
+    """An organiser's question to an applicant, with the link to answer it."""
+    question = Decision.objects.select_related("organisation").filter(pk=decision_id).first()
+    if question is None or question.action != Decision.Action.ASK:
+        return None
+    application = (
+        Application.objects.select_related("contact").filter(organisation=question.organisation, outcome="").first()
+    )
+    if application is None or hasattr(question, "reply"):
+        return None
+    contact = application.contact
+    context = {
+        "contact": contact,
+        "organisation": question.organisation,
+        "question": question.reason,
+        "answer_url": absolute_url(reverse("coalition:answer", kwargs={"token": answer_token(question)})),
+        "privacy_url": access_url_for(contact=contact),
+    }
+    return render_mail("coalition/email/application_question", context, contact.email)

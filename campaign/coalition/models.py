@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -89,12 +90,14 @@ class Organisation(TimeStampedModel):
         APPLIED = "applied", _("applied")
         EMAIL_VERIFIED = "verified", _("email verified")
         UNDER_REVIEW = "review", _("under review")
+        # An organiser asked the applicant a question and awaits the answer.
+        MORE_INFO = "more_info", _("more information asked")
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
         SUSPENDED = "suspended", _("suspended")
         LEFT = "left", _("left")
 
-    REVIEWABLE = (Status.EMAIL_VERIFIED, Status.UNDER_REVIEW)
+    REVIEWABLE = (Status.EMAIL_VERIFIED, Status.UNDER_REVIEW, Status.MORE_INFO)
 
     name = models.CharField(_("name"), max_length=150)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
@@ -264,6 +267,7 @@ class Decision(models.Model):
         SUSPEND = "suspend", _("suspended")
         REINSTATE = "reinstate", _("reinstated")
         LEAVE = "leave", _("left the coalition")
+        ASK = "ask", _("more information asked")
         CHANGE_APPROVE = "change_approve", _("profile change approved")
         CHANGE_DECLINE = "change_decline", _("profile change declined")
 
@@ -283,6 +287,25 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_action_display()} ({self.decided_at:%Y-%m-%d})"
+
+
+class ApplicantReply(models.Model):
+    """What an applicant answered to an organiser's question (a decision to ask). It is
+    the applicant's own text: it goes with their application when that is erased."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="replies")
+    question = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="reply")
+    text = models.TextField(_("answer"), max_length=3000)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("applicant's answer")
+        verbose_name_plural = _("applicants' answers")
+        ordering = ["received_at"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="applicant_reply_has_text")]
+
+    def __str__(self) -> str:
+        return gettext("Answer to question %(id)s") % {"id": self.question_id}
 
 
 class OrganisationChangeQuerySet(models.QuerySet):

@@ -20,6 +20,7 @@ from campaign.accounts.roles import REPRESENTATIVE
 from campaign.coalition import rules
 from campaign.coalition.models import (
     RESERVED_SLUGS,
+    ApplicantReply,
     Application,
     Contact,
     Decision,
@@ -41,6 +42,9 @@ MAIL_CONFIRM = "coalition.confirm"
 MAIL_DECISION = "coalition.decision"
 MAIL_INVITATION = "coalition.invitation"
 MAIL_NEW_VERSION = "coalition.new_version"
+MAIL_QUESTION = "coalition.question"
+ANSWER_SALT = "coalition.answer"
+ANSWER_MAX_AGE = timedelta(days=30)
 CONFIRM_SALT = "coalition.confirm"
 INVITE_SALT = "coalition.invite"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -286,6 +290,60 @@ def application_decline(*, application: Application, by, reason: str) -> Decisio
         status=Organisation.Status.DECLINED,
         tier=None,
     )
+
+
+def application_ask(*, application: Application, by, question: str) -> Decision:
+    """Ask the applicant for more information: the question is logged as a decision
+    and mailed with a link to answer, and the application waits for the answer. It
+    can still be decided meanwhile."""
+    with transaction.atomic():
+        undecided = Application.objects.filter(pk=application.pk, outcome="", confirmed_at__isnull=False).exists()
+        moved = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE).update(
+            status=Organisation.Status.MORE_INFO
+        )
+        if not (undecided and moved):
+            raise AlreadyDecided
+        decision = Decision.objects.create(
+            organisation_id=application.organisation_id, action=Decision.Action.ASK, reason=question, decided_by=by
+        )
+        outbox_enqueue(kind=MAIL_QUESTION, object_id=decision.pk)
+    application.refresh_from_db()
+    return decision
+
+
+def answer_token(question: Decision) -> str:
+    return signing.dumps({"q": question.pk}, salt=ANSWER_SALT, compress=True)
+
+
+def question_from_token(token: str) -> tuple[Decision, Application]:
+    """The question a link answers, and the application it is about, while undecided."""
+    try:
+        question_id = int(signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_MAX_AGE)["q"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidToken from None
+    question = (
+        Decision.objects.select_related("organisation").filter(pk=question_id, action=Decision.Action.ASK).first()
+    )
+    application = (
+        Application.objects.filter(organisation_id=question.organisation_id, outcome="").first() if question else None
+    )
+    if question is None or application is None:
+        raise InvalidToken
+    return question, application
+
+
+def application_reply(*, question: Decision, application: Application, text: str) -> bool:
+    """The applicant answered: the answer is kept beside the question and the
+    application is back in review. False when this question was answered already."""
+    with transaction.atomic():
+        _reply, created = ApplicantReply.objects.get_or_create(
+            question=question, defaults={"application": application, "text": text}
+        )
+        if created:
+            Organisation.objects.filter(pk=question.organisation_id, status=Organisation.Status.MORE_INFO).update(
+                status=Organisation.Status.UNDER_REVIEW
+            )
+    return created
 
 
 def _membership_change(
@@ -635,7 +693,7 @@ def application_erase(*, application: Application) -> bool:
         application_id, organisation, contact = application.pk, application.organisation, application.contact
         decision_ids = list(Decision.objects.filter(organisation=organisation).values_list("pk", flat=True))
         OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id=application.pk).delete()
-        OutboxMessage.objects.filter(kind=MAIL_DECISION, object_id__in=decision_ids).delete()
+        OutboxMessage.objects.filter(kind__in=[MAIL_DECISION, MAIL_QUESTION], object_id__in=decision_ids).delete()
         application.delete()
         if organisation.status not in MEMBER_STATUSES:
             contact_ids = list(organisation.contacts.values_list("pk", flat=True))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("join/", views.application_create, name="apply"),
     path("join/check-your-inbox/", views.application_thanks, name="apply-thanks"),
     path("join/confirm/<str:token>/", views.application_confirm, name="confirm"),
+    path("join/answer/<str:token>/", views.application_answer, name="answer"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation"),
     path("review/", views.review_queue, name="review"),
     path("review/<int:pk>/", views.review_detail, name="review-detail"),

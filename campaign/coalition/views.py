@@ -19,6 +19,7 @@ from campaign.coalition.forms import (
     PRINCIPLES_VERSION,
     UPDATES_CONSENT_TEXT,
     UPDATES_CONSENT_VERSION,
+    AnswerForm,
     ApplicationForm,
     ChangeDecisionForm,
     DecisionForm,
@@ -169,6 +170,23 @@ def application_confirm(request, token: str):
     return render(request, "coalition/application_confirm.html", {"application": application, "token": token})
 
 
+@same_origin_post
+@require_http_methods(["GET", "POST"])
+def application_answer(request, token: str):
+    """The applicant answers an organiser's question, from the link in its mail."""
+    try:
+        question, application = services.question_from_token(token)
+    except services.InvalidToken:
+        return render(request, "coalition/link_invalid.html", status=400)
+    answered = hasattr(question, "reply")
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and not answered and form.is_valid():
+        services.application_reply(question=question, application=application, text=form.cleaned_data["text"])
+        answered = True
+    context = {"question": question, "organisation": question.organisation, "form": form, "answered": answered}
+    return render(request, "coalition/application_answer.html", context, status=400 if form.errors else 200)
+
+
 # --- Organisers -------------------------------------------------------------------------
 
 
@@ -191,7 +209,9 @@ def review_queue(request):
             "rows": rows,
             "changes": selectors.pending_changes(),
             "members": members.defer("logo_large", "logo_small"),
-            "decisions": Decision.objects.select_related("organisation", "decided_by", "organisation_change")[:50],
+            "decisions": Decision.objects.select_related("organisation", "decided_by", "organisation_change", "reply")[
+                :50
+            ],
             "timeline": selectors.member_timeline(),
             "chart_height": selectors.CHART_HEIGHT,
             "chart_width": selectors.CHART_BAR * 12,
@@ -213,6 +233,9 @@ def review_detail(request, pk: int):
                     application=application, by=request.user, reason=data["reason"], tier=data["tier"]
                 )
                 messages.success(request, _("Approved. The applicant has been mailed an invitation."))
+            elif data["decision"] == "ask":
+                services.application_ask(application=application, by=request.user, question=data["reason"])
+                messages.success(request, _("Your question is on its way to the applicant."))
             else:
                 services.application_decline(application=application, by=request.user, reason=data["reason"])
                 messages.success(request, _("Declined. The applicant has been told why."))
@@ -235,7 +258,9 @@ def review_detail(request, pk: int):
             "organisation": application.organisation,
             "signals": selectors.review_signals(application),
             "letters": application.letters.all(),
-            "decisions": application.organisation.decisions.select_related("decided_by", "organisation_change"),
+            "decisions": application.organisation.decisions.select_related(
+                "decided_by", "organisation_change", "reply"
+            ),
             "pending_change": application.organisation.changes.pending().first(),
             "form": form,
             "suspend_form": SuspendForm(),
@@ -273,7 +298,7 @@ def change_detail(request, pk: int):
             "change": change,
             "organisation": organisation,
             "changed_fields": change.changed_fields(),
-            "decisions": organisation.decisions.select_related("decided_by", "organisation_change"),
+            "decisions": organisation.decisions.select_related("decided_by", "organisation_change", "reply"),
             "form": form,
         },
     )

@@ -209,6 +209,10 @@ def _application_json(application: Application) -> dict:
         "outcome": application.outcome,
         "decided_at": _iso(application.decided_at),
         "has_representative_account": contact.user_id is not None,
+        "answers_to_organisers": [
+            {"question": reply.question.reason, "answer": reply.text, "received_at": _iso(reply.received_at)}
+            for reply in application.replies.select_related("question")
+        ],
     }
 
 

@@ -135,6 +135,7 @@ def test_nginx_access_log_holds_no_token_address_or_query(front):
         f"/privacy/my-data/{TOKEN}/",
         f"/privacy/my-data/{TOKEN}/data.json",
         f"/coalition/join/confirm/{TOKEN}/",
+        f"/coalition/join/answer/{TOKEN}/",
         f"/coalition/invitation/{TOKEN}/",
         f"/accounts/confirm-email/{TOKEN}/",
         f"/accounts/password/reset/key/4-{TOKEN}/",
