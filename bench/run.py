@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
+from bench.updates import scenario_updates
 from campaign.core import processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -727,6 +728,7 @@ def scenario_multinode(stack: Stack, machine: dict, seconds: float) -> None:
 SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
 SCENARIOS["search"] = scenario_search
 SCENARIOS["multinode"] = scenario_multinode
+SCENARIOS["updates"] = scenario_updates
 
 
 def scenario_dashboard(stack: Stack, machine: dict, seconds: float) -> None:

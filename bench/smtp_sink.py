@@ -27,7 +27,9 @@ class Sink:
         # bodies unencoded) and parses the MIME structure only when that finds nothing.
         raw = envelope.original_content or envelope.content
         match = CONFIRM_RAW.search(raw)
-        if match is None:
+        if match is None and b"\nList-Unsubscribe:" in raw:
+            link = None  # an update to supporters: it has no confirmation link to look for
+        elif match is None:
             body = message_from_bytes(raw, policy=policy.default).get_body(preferencelist=("plain",)).get_content()
             match = CONFIRM.search(body)
             link = match.group(1) if match else None

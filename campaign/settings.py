@@ -143,6 +143,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "campaign.articles",
+    # Before the last app: roles_sync (post_migrate) gives organisers this app's
+    # permission when a later app's post_migrate runs, once Django has created it.
+    "campaign.updates",
     "campaign.privacy",
     "campaign.organise",
 ]
@@ -217,11 +220,13 @@ CACHE_URL = env("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith("dbcache://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis keeps one client per process; Django's own backend builds a
+            # redis-py client for every call (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             # A Redis that accepts connections but does not answer fails a request in
             # seconds rather than holding its worker for ever (redis-py waits by default).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
     }
 else:
@@ -288,10 +293,21 @@ OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 # a worker canary tasks on its own direct queue, and call it stuck when it has run none
 # for this long. The direct queue is read with the task queue, on the same channel.
 WORKER_STUCK_SECONDS = env_int("WORKER_STUCK_SECONDS", 120)
+# Updates to supporters (campaign.updates): the most update mails sent per second,
+# whatever the number of workers (their due times are spaced by it). Keep it within
+# what the mail provider accepts; bench/updates.py measures what this machine can do.
+UPDATE_MAILS_PER_SECOND = env_int("UPDATE_MAILS_PER_SECOND", 50)
 CELERY_WORKER_DIRECT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "campaign.core.tasks.outbox_sweep_task", "schedule": float(OUTBOX_SWEEP_SECONDS)},
+    # A delivery step for updates being sent (fan-out, then what is due): a no-op query
+    # when none is; expiring, so ticks a busy worker missed do not pile up.
+    "updates-deliver": {
+        "task": "campaign.updates.tasks.updates_deliver_task",
+        "schedule": 1.0,
+        "options": {"expires": 2},
+    },
     "signatures-purge": {
         "task": "campaign.petitions.tasks.signatures_purge_task",
         "schedule": timedelta(hours=1),

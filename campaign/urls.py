@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
+from campaign.petitions import views as petition_views
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -26,6 +27,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
     path("organise/", include("campaign.organise.urls")),
+    path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
+    path("", include("campaign.updates.urls")),
 ]
 
 handler400 = "campaign.core.views.bad_request"

@@ -34,9 +34,16 @@ ROLES: dict[str, list[str]] = {
         "petitions.export_signatures",
         "petitions.view_signatureexport",
         "petitions.view_petitionversion",
+        # Partners' and channels' ?src= codes (counted in aggregate, never who).
+        "petitions.view_source",
+        "petitions.add_source",
+        "petitions.change_source",
+        "petitions.delete_source",
         "core.view_outboxmessage",
         # The "try again" action on failed mails; every field of a mail is read-only.
         "core.change_outboxmessage",
+        # Writes, tests and sends updates to a letter's supporters (campaign.updates).
+        "updates.send_update",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
     # citations, figures and status entries (a document is withdrawn, never deleted, so its
@@ -79,6 +86,7 @@ SENSITIVE_PERMISSIONS = (
     "petitions.export_signatures",
     "coalition.review_application",
     "coalition.view_contact",
+    "updates.send_update",
 )
 
 

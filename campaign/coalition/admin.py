@@ -70,11 +70,11 @@ class OrganisationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Endorsement)
 class EndorsementAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "petition", "endorsed_at", "at_launch", "withdrawn_at"]
+    list_display = ["organisation", "petition", "endorsed_at", "at_launch", "received_via", "withdrawn_at"]
     list_select_related = ["organisation", "petition"]
-    list_filter = ["petition"]
+    list_filter = ["petition", "received_via"]
     readonly_fields = ["organisation", "petition", "petition_version", "authorised_by", "authorised_user",
-                       "endorsed_at"]  # fmt: skip
+                       "endorsed_at", "received_via", "recorded_by"]  # fmt: skip
 
     @admin.display(description=_("at launch"), boolean=True)
     def at_launch(self, obj) -> bool:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from campaign.coalition.logos import ProcessedLogo, process_logo
-from campaign.coalition.models import Organisation, OrganisationChange, domain_of
+from campaign.coalition.models import Organisation, OrganisationChange, Via, domain_of
 from campaign.core.forms import AccessibleForm, CountryField, MailableEmailField, PlainLineField, StampedForm
 from campaign.core.validators import validate_plain_text
 from campaign.petitions.models import Petition
@@ -255,15 +255,31 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
 class DecisionForm(AccessibleForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        choices=[
+            ("approve", _("Approve")),
+            ("decline", _("Decline")),
+            ("ask", _("Ask the applicant for more information")),
+        ],
         widget=forms.RadioSelect,
     )
     tier = forms.ChoiceField(label=_("Tier if approved"), choices=Organisation.Tier.choices, initial="endorser")
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason, or your question"),
         max_length=2000,
-        help_text=_("Recorded with your name. On a decline, it is sent to the applicant."),
+        help_text=_(
+            "Recorded with your name. On a decline, it is sent to the applicant; "
+            "a question is mailed to them with a link to answer."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AnswerForm(AccessibleForm):
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=3000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 
@@ -333,3 +349,41 @@ class DirectoryFilterForm(forms.Form):
     country = CountryField(label=_("Country"), required=False, blank_label=_("Any country"))
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Any type")), *Organisation.Kind.choices])
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Organisation.Tier.choices])
+
+
+BY_HAND = [(value, label) for value, label in Via.choices if value != Via.WEB]
+
+
+class RecordMemberForm(AccessibleForm):
+    """An organisation that joined by mail, post, phone or in person."""
+
+    name = PlainLineField(label=_("Organisation name"), max_length=150)
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+    country = CountryField(label=_("Country"), blank_label=_("Choose a country"))
+    description = forms.CharField(
+        label=_("Short description"),
+        max_length=600,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    tier = forms.ChoiceField(label=_("Tier"), choices=Organisation.Tier.choices, initial=Organisation.Tier.ENDORSER)
+    via = forms.ChoiceField(label=_("How they asked to join"), choices=BY_HAND)
+    note = forms.CharField(
+        label=_("Note for the log"),
+        max_length=1500,
+        help_text=_("Who asked, when, and where the message is kept. Recorded with your name."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RecordEndorsementForm(AccessibleForm):
+    """An endorsement a member gave by mail, post, phone or in person."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Member"), queryset=Organisation.objects.filter(status=Organisation.Status.APPROVED).order_by("name")
+    )
+    petition = forms.ModelChoiceField(label=_("Letter"), queryset=Petition.objects.open().order_by("title"))
+    authorised_by = PlainLineField(
+        label=_("Authorised by"), max_length=100, help_text=_("The person who gave the endorsement for the member.")
+    )
+    via = forms.ChoiceField(label=_("How it reached you"), choices=BY_HAND)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from campaign.coalition.models import Application, Contact, Decision, OrganisationChange
-from campaign.coalition.services import confirm_token, invitation_token
+from campaign.coalition.models import Application, Contact, Decision, Endorsement, Organisation, OrganisationChange
+from campaign.coalition.services import answer_token, confirm_token, invitation_token
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
 from campaign.privacy.mails import access_url_for
@@ -99,3 +99,56 @@ def build_arrived(application_id: int) -> EmailMultiAlternatives | None:
         "privacy_url": absolute_url(reverse("privacy:request")),
     }
     return notify_organisers(render_mail("coalition/email/application_arrived", context, ""))
+
+
+def _speaker_for(organisation: Organisation) -> Contact | None:
+    """Who speaks for a member: a representative with an account, else the person who applied."""
+    contacts = organisation.contacts.filter(verified_at__isnull=False)
+    representative = contacts.filter(user__isnull=False, user__is_active=True).order_by("pk").first()
+    if representative is not None:
+        return representative
+    application = Application.objects.select_related("contact").filter(organisation=organisation).first()
+    return application.contact if application is not None else contacts.order_by("pk").first()
+
+
+def build_new_version(endorsement_id: int) -> EmailMultiAlternatives | None:
+    endorsement = Endorsement.objects.select_related("organisation", "petition").filter(pk=endorsement_id).first()
+    if endorsement is None or endorsement.withdrawn_at is not None:
+        return None
+    organisation, petition = endorsement.organisation, endorsement.petition
+    if organisation.status != Organisation.Status.APPROVED or endorsement.petition_version >= petition.version:
+        return None
+    contact = _speaker_for(organisation)
+    if contact is None:
+        return None
+    context = {
+        "contact": contact,
+        "organisation": organisation,
+        "petition": petition,
+        "endorsed_version": endorsement.petition_version,
+        "letter_url": absolute_url(petition.get_absolute_url()),
+        "manage_url": absolute_url(reverse("coalition:endorsements", kwargs={"slug": organisation.slug})),
+        "privacy_url": access_url_for(contact=contact),
+    }
+    return render_mail("coalition/email/endorsement_new_version", context, contact.email)
+
+
+def build_question(decision_id: int) -> EmailMultiAlternatives | None:
+    """An organiser's question to an applicant, with the link to answer it."""
+    question = Decision.objects.select_related("organisation").filter(pk=decision_id).first()
+    if question is None or question.action != Decision.Action.ASK:
+        return None
+    application = (
+        Application.objects.select_related("contact").filter(organisation=question.organisation, outcome="").first()
+    )
+    if application is None or hasattr(question, "reply"):
+        return None
+    contact = application.contact
+    context = {
+        "contact": contact,
+        "organisation": question.organisation,
+        "question": question.reason,
+        "answer_url": absolute_url(reverse("coalition:answer", kwargs={"token": answer_token(question)})),
+        "privacy_url": access_url_for(contact=contact),
+    }
+    return render_mail("coalition/email/application_question", context, contact.email)

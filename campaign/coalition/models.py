@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -47,6 +48,21 @@ class OrganisationQuerySet(models.QuerySet):
         return self.exclude(status=Organisation.Status.DECLINED)
 
 
+class Via(models.TextChoices):
+    """How something reached the organisers: most by the website, some by hand."""
+
+    WEB = "web", _("the website")
+    EMAIL = "email", _("email")
+    POST = "post", _("post")
+    PHONE = "phone", _("phone")
+    IN_PERSON = "in_person", _("in person")
+
+
+# The directory's own addresses (campaign/coalition/urls.py): an organisation whose slug
+# took one of them would have a page no one could reach. A test keeps this list complete.
+RESERVED_SLUGS = ["invitation", "join", "logos", "manage", "review"]
+
+
 class Organisation(TimeStampedModel):
     class Scope(models.TextChoices):
         LOCAL = "local", _("local")
@@ -74,12 +90,14 @@ class Organisation(TimeStampedModel):
         APPLIED = "applied", _("applied")
         EMAIL_VERIFIED = "verified", _("email verified")
         UNDER_REVIEW = "review", _("under review")
+        # An organiser asked the applicant a question and awaits the answer.
+        MORE_INFO = "more_info", _("more information asked")
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
         SUSPENDED = "suspended", _("suspended")
         LEFT = "left", _("left")
 
-    REVIEWABLE = (Status.EMAIL_VERIFIED, Status.UNDER_REVIEW)
+    REVIEWABLE = (Status.EMAIL_VERIFIED, Status.UNDER_REVIEW, Status.MORE_INFO)
 
     name = models.CharField(_("name"), max_length=150)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
@@ -126,6 +144,7 @@ class Organisation(TimeStampedModel):
                 name="organisation_left_after_joining",
             ),
             models.CheckConstraint(condition=~Q(domain=""), name="organisation_has_domain"),
+            models.CheckConstraint(condition=~Q(slug__in=RESERVED_SLUGS), name="organisation_slug_not_reserved"),
             # Two members may not share a name; applications may, so organisers see the duplicate.
             models.UniqueConstraint(
                 Lower("name"),
@@ -247,6 +266,8 @@ class Decision(models.Model):
         DECLINE = "decline", _("declined")
         SUSPEND = "suspend", _("suspended")
         REINSTATE = "reinstate", _("reinstated")
+        LEAVE = "leave", _("left the coalition")
+        ASK = "ask", _("more information asked")
         CHANGE_APPROVE = "change_approve", _("profile change approved")
         CHANGE_DECLINE = "change_decline", _("profile change declined")
 
@@ -266,6 +287,25 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_action_display()} ({self.decided_at:%Y-%m-%d})"
+
+
+class ApplicantReply(models.Model):
+    """What an applicant answered to an organiser's question (a decision to ask). It is
+    the applicant's own text: it goes with their application when that is erased."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="replies")
+    question = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="reply")
+    text = models.TextField(_("answer"), max_length=3000)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("applicant's answer")
+        verbose_name_plural = _("applicants' answers")
+        ordering = ["received_at"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="applicant_reply_has_text")]
+
+    def __str__(self) -> str:
+        return gettext("Answer to question %(id)s") % {"id": self.question_id}
 
 
 class OrganisationChangeQuerySet(models.QuerySet):
@@ -384,6 +424,16 @@ class Endorsement(models.Model):
     )
     endorsed_at = models.DateTimeField(_("endorsed"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # An endorsement given by mail or phone is entered by an organiser, who is named.
+    received_via = models.CharField(_("received by"), max_length=16, choices=Via.choices, default=Via.WEB)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -398,6 +448,9 @@ class Endorsement(models.Model):
                 name="endorsement_withdrawn_after_endorsing",
             ),
             models.CheckConstraint(condition=~Q(authorised_by=""), name="endorsement_has_authoriser"),
+            models.CheckConstraint(
+                condition=Q(received_via="web") | Q(recorded_by__isnull=False), name="endorsement_by_hand_names_who"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,12 +19,15 @@ from django.utils.translation import gettext
 from campaign.accounts.roles import REPRESENTATIVE
 from campaign.coalition import rules
 from campaign.coalition.models import (
+    RESERVED_SLUGS,
+    ApplicantReply,
     Application,
     Contact,
     Decision,
     Endorsement,
     Organisation,
     OrganisationChange,
+    Via,
     domain_of,
 )
 from campaign.core.models import OutboxMessage
@@ -39,6 +42,10 @@ MAIL_CONFIRM = "coalition.confirm"
 MAIL_DECISION = "coalition.decision"
 MAIL_INVITATION = "coalition.invitation"
 MAIL_ARRIVED = "coalition.application_arrived"
+MAIL_NEW_VERSION = "coalition.new_version"
+MAIL_QUESTION = "coalition.question"
+ANSWER_SALT = "coalition.answer"
+ANSWER_MAX_AGE = timedelta(days=30)
 CONFIRM_SALT = "coalition.confirm"
 INVITE_SALT = "coalition.invite"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -142,7 +149,7 @@ class ApplicationDetails:
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:60].strip("-") or "organisation"
     slug, number = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
     return slug
@@ -288,6 +295,60 @@ def application_decline(*, application: Application, by, reason: str) -> Decisio
     )
 
 
+def application_ask(*, application: Application, by, question: str) -> Decision:
+    """Ask the applicant for more information: the question is logged as a decision
+    and mailed with a link to answer, and the application waits for the answer. It
+    can still be decided meanwhile."""
+    with transaction.atomic():
+        undecided = Application.objects.filter(pk=application.pk, outcome="", confirmed_at__isnull=False).exists()
+        moved = Organisation.objects.filter(pk=application.organisation_id, status__in=Organisation.REVIEWABLE).update(
+            status=Organisation.Status.MORE_INFO
+        )
+        if not (undecided and moved):
+            raise AlreadyDecided
+        decision = Decision.objects.create(
+            organisation_id=application.organisation_id, action=Decision.Action.ASK, reason=question, decided_by=by
+        )
+        outbox_enqueue(kind=MAIL_QUESTION, object_id=decision.pk)
+    application.refresh_from_db()
+    return decision
+
+
+def answer_token(question: Decision) -> str:
+    return signing.dumps({"q": question.pk}, salt=ANSWER_SALT, compress=True)
+
+
+def question_from_token(token: str) -> tuple[Decision, Application]:
+    """The question a link answers, and the application it is about, while undecided."""
+    try:
+        question_id = int(signing.loads(token, salt=ANSWER_SALT, max_age=ANSWER_MAX_AGE)["q"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidToken from None
+    question = (
+        Decision.objects.select_related("organisation").filter(pk=question_id, action=Decision.Action.ASK).first()
+    )
+    application = (
+        Application.objects.filter(organisation_id=question.organisation_id, outcome="").first() if question else None
+    )
+    if question is None or application is None:
+        raise InvalidToken
+    return question, application
+
+
+def application_reply(*, question: Decision, application: Application, text: str) -> bool:
+    """The applicant answered: the answer is kept beside the question and the
+    application is back in review. False when this question was answered already."""
+    with transaction.atomic():
+        _reply, created = ApplicantReply.objects.get_or_create(
+            question=question, defaults={"application": application, "text": text}
+        )
+        if created:
+            Organisation.objects.filter(pk=question.organisation_id, status=Organisation.Status.MORE_INFO).update(
+                status=Organisation.Status.UNDER_REVIEW
+            )
+    return created
+
+
 def _membership_change(
     *, organisation: Organisation, by, reason: str, before: str, after: str, action: str
 ) -> Decision:
@@ -321,6 +382,70 @@ def organisation_reinstate(*, organisation: Organisation, by, reason: str) -> De
         after=Organisation.Status.APPROVED,
         action=Decision.Action.REINSTATE,
     )
+
+
+def organisation_mark_left(*, organisation: Organisation, by, reason: str) -> Decision:
+    """A member told the organisers it leaves the coalition: it leaves the directory,
+    its endorsements are withdrawn (dated, so letters show when), and its
+    representatives lose their rights with it."""
+    now = timezone.now()
+    members = (Organisation.Status.APPROVED, Organisation.Status.SUSPENDED)
+    with transaction.atomic():
+        moved = Organisation.objects.filter(pk=organisation.pk, status__in=members).update(
+            status=Organisation.Status.LEFT, left_at=now
+        )
+        if not moved:
+            raise NotAMember
+        Endorsement.objects.active().filter(organisation=organisation).update(withdrawn_at=now)
+        decision = Decision.objects.create(
+            organisation=organisation, action=Decision.Action.LEAVE, reason=reason, decided_by=by, decided_at=now
+        )
+        public_pages_changed()
+    organisation.refresh_from_db()
+    return decision
+
+
+@dataclass(frozen=True)
+class RecordedMember:
+    """An organisation that joined by mail, post, phone or in person, as an organiser enters it."""
+
+    name: str
+    website: str
+    country: str
+    description: str
+    tier: str
+    via: str
+    note: str
+
+
+def organisation_record(*, member: RecordedMember, by) -> Organisation:
+    """Admit an organisation that asked by hand rather than through the form: it is a
+    member at once, and the log says how it came and who entered it."""
+    now = timezone.now()
+    via = Via(member.via).label
+    with transaction.atomic():
+        organisation = Organisation(
+            name=member.name,
+            slug=_unique_slug(member.name),
+            website=member.website,
+            country=member.country,
+            description=member.description,
+            tier=member.tier,
+            status=Organisation.Status.APPROVED,
+            joined_at=now,
+        )
+        try:
+            with transaction.atomic():
+                organisation.save()
+        except IntegrityError:
+            raise NameTaken from None
+        reason = gettext("Joined by %(via)s, entered by hand. %(note)s") % {"via": via, "note": member.note}
+        Decision.objects.create(
+            organisation=organisation, action=Decision.Action.APPROVE, reason=reason, decided_by=by, decided_at=now
+        )
+        public_pages_changed()
+    logger.info("organisation %s recorded by hand by user %s", organisation.pk, by.pk)
+    return organisation
 
 
 # --- Representatives --------------------------------------------------------------------
@@ -476,8 +601,18 @@ def organisation_change_decline(*, change: OrganisationChange, by, reason: str) 
 # --- Endorsements -----------------------------------------------------------------------
 
 
-def endorsement_create(*, organisation: Organisation, petition: Petition, authorised_by: str, user=None) -> Endorsement:
-    """An approved member endorses a letter; endorsing again after a withdrawal renews it."""
+def endorsement_create(
+    *,
+    organisation: Organisation,
+    petition: Petition,
+    authorised_by: str,
+    user=None,
+    received_via: str = Via.WEB,
+    recorded_by=None,
+) -> Endorsement:
+    """An approved member endorses a letter; endorsing again after a withdrawal renews it.
+    One given by mail or phone names how it came (`received_via`) and the organiser who
+    entered it (`recorded_by`)."""
     if organisation.status != Organisation.Status.APPROVED:
         raise NotAMember
     if not petition.is_open:
@@ -492,6 +627,8 @@ def endorsement_create(*, organisation: Organisation, petition: Petition, author
                 "authorised_by": authorised_by,
                 "authorised_user": user,
                 "endorsed_at": now,
+                "received_via": received_via,
+                "recorded_by": recorded_by,
             },
         )
         if not created and endorsement.withdrawn_at is not None:
@@ -500,6 +637,8 @@ def endorsement_create(*, organisation: Organisation, petition: Petition, author
             endorsement.petition_version = petition.version
             endorsement.authorised_by = authorised_by
             endorsement.authorised_user = user
+            endorsement.received_via = received_via
+            endorsement.recorded_by = recorded_by
             endorsement.save()
         public_pages_changed()
     return endorsement
@@ -513,6 +652,20 @@ def endorsement_withdraw(*, endorsement: Endorsement) -> bool:
     if withdrawn:
         public_pages_changed()
     return bool(withdrawn)
+
+
+def endorsements_tell_new_version(*, petition: Petition, version: int) -> int:
+    """The letter's text changed after members endorsed it: each member still endorsing
+    an earlier version is mailed the news, with the way to withdraw if it no longer
+    agrees. Returns how many were told."""
+    endorsement_ids = list(
+        Endorsement.objects.active()
+        .filter(petition=petition, petition_version__lt=version, organisation__status=Organisation.Status.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    for endorsement_id in endorsement_ids:
+        outbox_enqueue(kind=MAIL_NEW_VERSION, object_id=endorsement_id)
+    return len(endorsement_ids)
 
 
 # --- Erasure ----------------------------------------------------------------------------
@@ -543,7 +696,7 @@ def application_erase(*, application: Application) -> bool:
         application_id, organisation, contact = application.pk, application.organisation, application.contact
         decision_ids = list(Decision.objects.filter(organisation=organisation).values_list("pk", flat=True))
         OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id=application.pk).delete()
-        OutboxMessage.objects.filter(kind=MAIL_DECISION, object_id__in=decision_ids).delete()
+        OutboxMessage.objects.filter(kind__in=[MAIL_DECISION, MAIL_QUESTION], object_id__in=decision_ids).delete()
         application.delete()
         if organisation.status not in MEMBER_STATUSES:
             contact_ids = list(organisation.contacts.values_list("pk", flat=True))

@@ -19,12 +19,15 @@ from campaign.coalition.forms import (
     PRINCIPLES_VERSION,
     UPDATES_CONSENT_TEXT,
     UPDATES_CONSENT_VERSION,
+    AnswerForm,
     ApplicationForm,
     ChangeDecisionForm,
     DecisionForm,
     DirectoryFilterForm,
     InvitationForm,
     ProfileForm,
+    RecordEndorsementForm,
+    RecordMemberForm,
     SuspendForm,
 )
 from campaign.coalition.models import (
@@ -167,6 +170,23 @@ def application_confirm(request, token: str):
     return render(request, "coalition/application_confirm.html", {"application": application, "token": token})
 
 
+@same_origin_post
+@require_http_methods(["GET", "POST"])
+def application_answer(request, token: str):
+    """The applicant answers an organiser's question, from the link in its mail."""
+    try:
+        question, application = services.question_from_token(token)
+    except services.InvalidToken:
+        return render(request, "coalition/link_invalid.html", status=400)
+    answered = hasattr(question, "reply")
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and not answered and form.is_valid():
+        services.application_reply(question=question, application=application, text=form.cleaned_data["text"])
+        answered = True
+    context = {"question": question, "organisation": question.organisation, "form": form, "answered": answered}
+    return render(request, "coalition/application_answer.html", context, status=400 if form.errors else 200)
+
+
 # --- Organisers -------------------------------------------------------------------------
 
 
@@ -189,7 +209,9 @@ def review_queue(request):
             "rows": rows,
             "changes": selectors.pending_changes(),
             "members": members.defer("logo_large", "logo_small"),
-            "decisions": Decision.objects.select_related("organisation", "decided_by", "organisation_change")[:50],
+            "decisions": Decision.objects.select_related("organisation", "decided_by", "organisation_change", "reply")[
+                :50
+            ],
             "timeline": selectors.member_timeline(),
             "chart_height": selectors.CHART_HEIGHT,
             "chart_width": selectors.CHART_BAR * 12,
@@ -211,6 +233,9 @@ def review_detail(request, pk: int):
                     application=application, by=request.user, reason=data["reason"], tier=data["tier"]
                 )
                 messages.success(request, _("Approved. The applicant has been mailed an invitation."))
+            elif data["decision"] == "ask":
+                services.application_ask(application=application, by=request.user, question=data["reason"])
+                messages.success(request, _("Your question is on its way to the applicant."))
             else:
                 services.application_decline(application=application, by=request.user, reason=data["reason"])
                 messages.success(request, _("Declined. The applicant has been told why."))
@@ -233,7 +258,9 @@ def review_detail(request, pk: int):
             "organisation": application.organisation,
             "signals": selectors.review_signals(application),
             "letters": application.letters.all(),
-            "decisions": application.organisation.decisions.select_related("decided_by", "organisation_change"),
+            "decisions": application.organisation.decisions.select_related(
+                "decided_by", "organisation_change", "reply"
+            ),
             "pending_change": application.organisation.changes.pending().first(),
             "form": form,
             "suspend_form": SuspendForm(),
@@ -271,7 +298,7 @@ def change_detail(request, pk: int):
             "change": change,
             "organisation": organisation,
             "changed_fields": change.changed_fields(),
-            "decisions": organisation.decisions.select_related("decided_by", "organisation_change"),
+            "decisions": organisation.decisions.select_related("decided_by", "organisation_change", "reply"),
             "form": form,
         },
     )
@@ -300,6 +327,89 @@ def organisation_suspend(request, slug: str):
         except services.NotAMember:
             messages.error(request, _("Only an approved member can be suspended."))
     return redirect("coalition:review")
+
+
+@login_required
+@require_POST
+def organisation_mark_left(request, slug: str):
+    _organiser(request)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("coalition:review")
+    try:
+        services.organisation_mark_left(organisation=organisation, by=request.user, reason=form.cleaned_data["reason"])
+    except services.NotAMember:
+        messages.error(request, _("Only a member can leave the coalition."))
+    else:
+        messages.success(request, _("The organisation has left the coalition; its endorsements are withdrawn."))
+    return redirect("coalition:review")
+
+
+def _record_page(request, member_form=None, endorsement_form=None, status: int = 200):
+    context = {
+        "member_form": member_form or RecordMemberForm(prefix="member"),
+        "endorsement_form": endorsement_form or RecordEndorsementForm(prefix="endorsement"),
+    }
+    return render(request, "coalition/record_by_hand.html", context, status=status)
+
+
+@login_required
+def record_by_hand(request):
+    """Members and endorsements that came by mail, post, phone or in person."""
+    _organiser(request)
+    return _record_page(request)
+
+
+@login_required
+@require_POST
+def record_member(request):
+    _organiser(request)
+    form = RecordMemberForm(request.POST, prefix="member")
+    if not form.is_valid():
+        return _record_page(request, member_form=form, status=400)
+    data = form.cleaned_data
+    member = services.RecordedMember(
+        name=data["name"],
+        website=data["website"],
+        country=data["country"],
+        description=data["description"],
+        tier=data["tier"],
+        via=data["via"],
+        note=data["note"],
+    )
+    try:
+        organisation = services.organisation_record(member=member, by=request.user)
+    except services.NameTaken:
+        form.add_error("name", _("A member already has this name."))
+        return _record_page(request, member_form=form, status=400)
+    messages.success(request, _("%(name)s is a member now.") % {"name": organisation.name})
+    return redirect("coalition:record")
+
+
+@login_required
+@require_POST
+def record_endorsement(request):
+    _organiser(request)
+    form = RecordEndorsementForm(request.POST, prefix="endorsement")
+    if not form.is_valid():
+        return _record_page(request, endorsement_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.endorsement_create(
+            organisation=data["organisation"],
+            petition=data["petition"],
+            authorised_by=data["authorised_by"],
+            received_via=data["via"],
+            recorded_by=request.user,
+        )
+    except (services.NotAMember, services.PetitionNotOpen):
+        form.add_error(None, _("Only a member can endorse, and only a letter open for signatures."))
+        return _record_page(request, endorsement_form=form, status=400)
+    names = {"member": data["organisation"].name, "letter": data["petition"].title}
+    messages.success(request, _("%(member)s endorses “%(letter)s”.") % names)
+    return redirect("coalition:record")
 
 
 @login_required

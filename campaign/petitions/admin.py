@@ -8,18 +8,19 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from campaign.core.admin import ReadOnlyAdminMixin
 from campaign.core.csv import EXCEL_BOM, csv_chunks
+from campaign.core.links import absolute_url
 from campaign.petitions import services
-from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport
+from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport, Source
 
 EXPORT_COLUMNS = [
     ("name", _("name")),
@@ -55,6 +56,13 @@ class PetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "created_at", "updated_at", "closed_at"]
     inlines = [DemandInline, PetitionVersionInline]
+
+    def view_on_site(self, petition: Petition) -> str:
+        # A draft has no public page yet: its preview shows it as readers will see it.
+        if petition.status == Petition.Status.DRAFT:
+            return reverse("petitions:preview", kwargs={"slug": petition.slug})
+        return petition.get_absolute_url()
+
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "status", "language", "addressee", "goal"]}),
         (_("Text"), {"fields": ["summary", "body"]}),
@@ -270,3 +278,71 @@ class SignatureExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["petition", "exported_by", "created_at"]
     list_filter = ["petition"]
     readonly_fields = ["petition", "exported_by", "created_at"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Codes for partners and channels. Counts are shown in aggregate, never who."""
+
+    list_display = ["name", "code", "kind", "signatures_confirmed"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["letter_links", "partner_link", "created_at"]
+    fields = ["name", "code", "kind", "letter_links", "partner_link", "created_at"]
+    actions = ["new_partner_link"]
+
+    def get_queryset(self, request):
+        counted = Q(signatures__confirmed_at__isnull=False) & Q(signatures__withdrawn_at__isnull=True)
+        counted &= Q(signatures__invalidated_at__isnull=True)
+        return super().get_queryset(request).annotate(confirmed=Count("signatures", filter=counted))
+
+    @admin.display(description=_("confirmed signatures"), ordering="confirmed")
+    def signatures_confirmed(self, source: Source) -> int:
+        return source.confirmed
+
+    @admin.display(description=_("links to share"))
+    def letter_links(self, source: Source) -> str:
+        if source.pk is None:
+            return _("Save the source to see its links.")
+        letters = Petition.objects.open()
+        if not letters:
+            return _("No letter is open for signatures.")
+        return format_html_join(
+            "",
+            "<div>{}: <code>{}</code></div>",
+            ((letter.title, absolute_url(f"{letter.get_absolute_url()}?src={source.code}")) for letter in letters),
+        )
+
+    @admin.display(description=_("partner's secret link to their totals"))
+    def partner_link(self, source: Source) -> str:
+        if source.pk is None:
+            return "—"
+        return format_html("<code>{}</code>", absolute_url(source.get_partner_url()))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code in use is printed on partners' sites and in sent mails: it stays.
+        if obj is not None and obj.signatures.exists():
+            return [*self.readonly_fields, "code"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.code == Source.OTHER:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.source_save(source=obj)
+
+    def delete_model(self, request, obj) -> None:
+        services.sources_delete(sources=Source.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.sources_delete(sources=queryset.exclude(code=Source.OTHER))
+
+    @admin.action(
+        description=_("Replace the partner's secret link (the old one stops working)"), permissions=["change"]
+    )
+    def new_partner_link(self, request, queryset) -> None:
+        for source in queryset:
+            services.source_new_partner_link(source=source)
+        self.message_user(request, _("%(count)d links replaced.") % {"count": len(queryset)}, messages.SUCCESS)

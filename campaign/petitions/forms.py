@@ -43,6 +43,8 @@ class SignatureForm(HoneypotForm):
     consent = forms.BooleanField(
         label=CONSENT_TEXT, required=True, error_messages={"required": _("Please tick this box to sign.")}
     )
+    # The ?src= code the reader arrived with (selectors.source_code_for).
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class ResendForm(AccessibleForm):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
@@ -119,6 +121,48 @@ class Demand(models.Model):
         return self.text[:80]
 
 
+def new_partner_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Source(models.Model):
+    """Where signatures come from: a partner's link or a channel (a newsletter, a
+    video), as the `?src=` code on the letter's address. Counted in aggregate only; a
+    partner sees its own totals on a page behind a secret link."""
+
+    # Signatures that came with a code no organiser created count here.
+    OTHER = "other"
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        CHANNEL = "channel", _("channel")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Goes in the letter's address as ?src=code. Lower-case letters, digits and hyphens."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PARTNER)
+    partner_token = models.CharField(max_length=64, unique=True, default=new_partner_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[a-z0-9][a-z0-9-]*$"), name="source_code_is_lower_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_partner_url(self) -> str:
+        return reverse("partner-totals", kwargs={"token": self.partner_token})
+
+
 class PetitionVersion(models.Model):
     """The text as it stood at each version, so a signature can say what it endorsed."""
 
@@ -169,6 +213,16 @@ class Signature(models.Model):
     affiliation = models.CharField(_("organisation or role"), max_length=150, blank=True)
     is_public = models.BooleanField(_("show my name publicly"), default=False)
     wants_updates = models.BooleanField(_("send me campaign updates"), default=False)
+    # Null: the person came straight to the letter, with no ?src= code.
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("source"),
+        db_index=False,  # signature_source_idx leads with it, and leaves out the nulls
+    )
     consent_text = models.TextField(_("consent wording shown"))
     consent_version = models.CharField(_("consent version"), max_length=32)
     ip_hash = models.CharField(max_length=64, blank=True, null=True, editable=False)
@@ -221,6 +275,15 @@ class Signature(models.Model):
             # entry, a handful, so signing writes nothing more to it.
             models.Index(
                 fields=["petition"], condition=Q(mail_failed_at__isnull=False), name="signature_mail_refused_idx"
+            ),
+            # A partner's totals count its own signatures, not the letter's million.
+            models.Index(fields=["source", "petition"], condition=Q(source__isnull=False), name="signature_source_idx"),
+            # The signers an update goes to, walked in id order (campaign.updates).
+            models.Index(
+                fields=["petition", "id"],
+                condition=Q(wants_updates=True, confirmed_at__isnull=False)
+                & Q(withdrawn_at__isnull=True, invalidated_at__isnull=True),
+                name="signature_updates_idx",
             ),
         ]
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.http import Http404
 
-from campaign.petitions.models import Petition, Signature, SignatureCounter
-from campaign.petitions.services import count_cache_key, wall_cache_key
+from campaign.petitions.models import Petition, Signature, SignatureCounter, Source
+from campaign.petitions.services import SOURCE_CODES_KEY, count_cache_key, letter_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
 COUNTRY_CACHE_SECONDS = 60
@@ -15,6 +16,23 @@ WALL_PAGE_SIZE = 50
 # PostgreSQL a walk through every row before it, on a page no cache keeps.
 WALL_MAX_PAGE = 200
 WALL_CACHE_SECONDS = 15
+# A letter changes through its services, which forget this copy; the expiry only bounds
+# what a change made behind their back (a shell, a migration) could leave.
+LETTER_CACHE_SECONDS = 300
+
+
+def public_letter(slug: str) -> Petition:
+    """The public letter `slug`, for a sign POST: from the cache, so a surge of
+    signatures costs PostgreSQL its INSERTs and not a read of the letter each
+    (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md). 404 for a draft or none."""
+    key = letter_cache_key(slug)
+    petition = cache.get(key)
+    if petition is None:
+        petition = Petition.objects.public().filter(slug=slug).first()
+        if petition is None:
+            raise Http404
+        cache.set(key, petition, LETTER_CACHE_SECONDS)
+    return petition
 
 
 def signature_count(petition: Petition) -> int:
@@ -72,3 +90,57 @@ def _wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
         .only("name", "country", "city", "affiliation", "confirmed_at", "is_demo")[offset : offset + WALL_PAGE_SIZE + 1]
     )
     return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE and page < WALL_MAX_PAGE
+
+
+SOURCE_CODES_SECONDS = 300
+
+
+def _source_ids() -> dict[str, int]:
+    """Every source's code and id, from the cache that source_save clears."""
+    ids = cache.get(SOURCE_CODES_KEY)
+    if ids is None:
+        ids = dict(Source.objects.values_list("code", "id"))
+        cache.set(SOURCE_CODES_KEY, ids, SOURCE_CODES_SECONDS)
+    return ids
+
+
+def source_code_for(code: str | None) -> str:
+    """The source a `?src=` code names: its own code when an organiser created it,
+    Source.OTHER for any other code, "" for none."""
+    code = (code or "").strip().lower()
+    if not code:
+        return ""
+    return code if code in _source_ids() else Source.OTHER
+
+
+def source_id_for(code: str | None) -> int | None:
+    return _source_ids().get(source_code_for(code))
+
+
+def partner_totals(source: Source) -> list[dict]:
+    """Per public letter: the counted signatures that came through `source`, and the
+    letter's whole count beside them. Aggregates only, never a person."""
+    counts = dict(
+        Signature.objects.counted()
+        .filter(source=source)
+        .values_list("petition")
+        .annotate(total=Count("id"))
+        .values_list("petition", "total")
+    )
+    letters = Petition.objects.public().filter(pk__in=counts).order_by("-created_at")
+    return [
+        {"petition": letter, "through_source": counts[letter.pk], "all": signature_count(letter)} for letter in letters
+    ]
+
+
+def source_totals() -> list[tuple[Source, int]]:
+    """Counted signatures per source, for organisers, in one GROUP BY over the sources'
+    own index."""
+    counts = dict(
+        Signature.objects.counted()
+        .filter(source__isnull=False)
+        .values_list("source")
+        .annotate(total=Count("id"))
+        .values_list("source", "total")
+    )
+    return [(source, counts.get(source.pk, 0)) for source in Source.objects.all()]

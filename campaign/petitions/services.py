@@ -17,13 +17,23 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from campaign.coalition.services import endorsements_tell_new_version
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
 from campaign.core.outbox import outbox_create_with, outbox_enqueue, outbox_resend
 from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.petitions.forms import CONSENT_TEXT
-from campaign.petitions.models import Milestone, Petition, PetitionVersion, Signature, SignatureCounter, SignatureDay
+from campaign.petitions.models import (
+    Milestone,
+    Petition,
+    PetitionVersion,
+    Signature,
+    SignatureCounter,
+    SignatureDay,
+    Source,
+    new_partner_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,14 +100,58 @@ def petition_record_version(*, petition: Petition) -> PetitionVersion:
 
 def petition_publish_changes(*, petition: Petition) -> PetitionVersion:
     """An organiser saved the letter (its demands too): record its text's version and
-    retire the cached public pages, which show it."""
+    retire the cached public pages, which show it, and the copy signing reads. A new
+    version of a letter members endorsed is news to them: they are mailed."""
+    previous = Petition.objects.filter(pk=petition.pk).values_list("version", flat=True).first()
     version = petition_record_version(petition=petition)
-    public_pages_changed()
+    if previous is not None and version.number > previous:
+        endorsements_tell_new_version(petition=petition, version=version.number)
+    _letters_changed([petition.slug])
     return version
 
 
 def petitions_delete(*, petitions: QuerySet[Petition]) -> None:
+    slugs = list(petitions.values_list("slug", flat=True))
     petitions.delete()
+    _letters_changed(slugs)
+
+
+SOURCE_CODES_KEY = "petitions:source-codes"
+
+
+def source_save(*, source: Source) -> None:
+    """An organiser created or changed a source: its code takes effect on the next page."""
+    source.save()
+    _sources_changed()
+
+
+def sources_delete(*, sources: QuerySet[Source]) -> None:
+    sources.delete()
+    _sources_changed()
+
+
+def source_new_partner_link(*, source: Source) -> None:
+    """The partner's secret link leaked or the partnership ended: the old link stops working."""
+    source.partner_token = new_partner_token()
+    source.save(update_fields=["partner_token"])
+
+
+def _sources_changed() -> None:
+    cache.delete(SOURCE_CODES_KEY)
+    transaction.on_commit(lambda: cache.delete(SOURCE_CODES_KEY))
+    public_pages_changed()
+
+
+def letter_cache_key(slug: str) -> str:
+    return f"petitions:letter:{slug}"
+
+
+def _letters_changed(slugs: list[str]) -> None:
+    """Forget the letters' cached copies now and again after commit, so a copy read
+    from the old row in between is not left behind (as public_pages_changed does)."""
+    keys = [letter_cache_key(slug) for slug in slugs]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
     public_pages_changed()
 
 
@@ -146,6 +200,8 @@ class SignatureDetails:
     affiliation: str = ""
     is_public: bool = False
     wants_updates: bool = False
+    # Where the person came from (selectors.source_id_for): None when straight to the letter.
+    source_id: int | None = None
 
 
 def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
@@ -170,6 +226,7 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
         affiliation=details.affiliation,
         is_public=details.is_public,
         wants_updates=details.wants_updates,
+        source_id=details.source_id,
         consent_text=str(CONSENT_TEXT),
         consent_version=settings.PRIVACY_CONSENT_VERSION,
         ip_hash=keyed_hash(client_ip, "signature-ip") if client_ip else None,

@@ -7,6 +7,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
     path("<slug:slug>/", views.petition_detail, name="detail"),
+    path("<slug:slug>/preview/", views.petition_preview, name="preview"),
     path("<slug:slug>/sign/", views.petition_sign, name="sign"),
     path("<slug:slug>/check-your-inbox/", views.petition_thanks, name="thanks"),
     path("<slug:slug>/resend/", views.signature_resend, name="resend"),

@@ -3,10 +3,13 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +18,7 @@ from campaign.core.pagecache import is_personal, page_lookup, public_page
 from campaign.core.ratelimit import client_ip, hits, rate_limited, request_limits
 from campaign.petitions import selectors, services
 from campaign.petitions.forms import ResendForm, SignatureForm
-from campaign.petitions.models import Petition
+from campaign.petitions.models import Petition, Source
 
 
 def _public_petition(slug: str) -> Petition:
@@ -89,17 +92,33 @@ def petition_detail(request, slug: str):
     crowd sees, so no one can fill the cache with ?wall=N; a visitor of their own (a
     session, a message) gets the page rendered for them."""
     cached = None
-    if _wall_page_number(request) == 1 and not is_personal(request):
+    # A partner's link (?src=) gets a page whose form carries its code: a cache in front
+    # keeps it by its address; Django keeps only the plain page, which page_forget reaches.
+    source = selectors.source_code_for(request.GET.get("src"))
+    if _wall_page_number(request) == 1 and not is_personal(request) and not source:
         cached = page_lookup(f"letter:{slug}")
         if cached.html is not None:
             return HttpResponse(cached.html)
     petition = _public_petition(slug)
-    html = render_to_string(
-        "petitions/petition_detail.html", _detail_context(request, petition, SignatureForm()), request
-    )
+    form = SignatureForm(initial={"source": source})
+    html = render_to_string("petitions/petition_detail.html", _detail_context(request, petition, form), request)
     if cached is not None:
         cached.store(html, timeout=_page_seconds(petition))
     return HttpResponse(html)
+
+
+@login_required
+def petition_preview(request, slug: str):
+    """The letter exactly as readers will see it, draft or not, for staff only: its
+    form is shown, its button disabled (a draft takes no signature)."""
+    if not request.user.has_perm("petitions.view_petition"):
+        raise PermissionDenied
+    petition = get_object_or_404(Petition, slug=slug)
+    context = {**_detail_context(request, petition, SignatureForm()), "preview": True}
+    response = render(request, "petitions/petition_detail.html", context)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _page_seconds(petition: Petition) -> int:
@@ -118,7 +137,7 @@ def petition_sign(request, slug: str):
     form = SignatureForm(request.POST)
     if form.is_bot:
         return redirect("petitions:thanks", slug=slug)
-    petition = _public_petition(slug)
+    petition = selectors.public_letter(slug)
     if not petition.is_open:
         return _closed(request, petition)
     if not form.is_valid():
@@ -134,6 +153,7 @@ def petition_sign(request, slug: str):
         affiliation=data["affiliation"],
         is_public=data["is_public"],
         wants_updates=data["wants_updates"],
+        source_id=selectors.source_id_for(data["source"]),
     )
     try:
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
@@ -200,3 +220,15 @@ def signature_resend(request, slug: str):
         services.signature_resend(petition=petition, email=email)
         return redirect("petitions:thanks", slug=petition.slug)
     return render(request, "petitions/signature_resend.html", {"petition": petition, "form": form})
+
+
+def partner_totals(request, token: str):
+    """A partner's own totals, behind the secret link organisers gave them. No cache may
+    keep it and no search engine list it: the link is the only key."""
+    source = get_object_or_404(Source, partner_token=token)
+    response = render(
+        request, "petitions/partner_totals.html", {"source": source, "rows": selectors.partner_totals(source)}
+    )
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -181,6 +181,7 @@ def _signature_json(signature: Signature) -> dict:
         "organisation_or_role": signature.affiliation,
         "name_shown_publicly": signature.is_public,
         "wants_updates": signature.wants_updates,
+        "came_through": signature.source.name if signature.source else "",
         "consent_text": signature.consent_text,
         "consent_version": signature.consent_version,
         "keyed_hash_of_ip_kept": signature.ip_hash is not None,
@@ -208,6 +209,10 @@ def _application_json(application: Application) -> dict:
         "outcome": application.outcome,
         "decided_at": _iso(application.decided_at),
         "has_representative_account": contact.user_id is not None,
+        "answers_to_organisers": [
+            {"question": reply.question.reason, "answer": reply.text, "received_at": _iso(reply.received_at)}
+            for reply in application.replies.select_related("question")
+        ],
     }
 
 
@@ -215,7 +220,7 @@ def person_data_collect(*, email: str) -> PersonData:
     """Every signature and coalition application held for this address."""
     signatures = list(
         Signature.objects.filter(email_normalised=normalise_email(email))
-        .select_related("petition")
+        .select_related("petition", "source")
         .order_by("created_at", "pk")
     )
     contact_ids = [contact.pk for contact in _same_person(Contact, email)]

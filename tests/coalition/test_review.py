@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaign.coalition import services
 from campaign.coalition.models import Decision, Organisation
-from tests.coalition.factories import ApplicationFactory, ContactFactory, OrganisationFactory
+from tests.coalition.factories import ApplicationFactory, ContactFactory, EndorsementFactory, OrganisationFactory
 from tests.coalition.helpers import enrol_totp, organiser
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,35 @@ def test_suspend_and_reinstate_from_the_web(client, boss):
     member.refresh_from_db()
     assert member.status == "approved"
     assert Decision.objects.count() == 2
+
+
+def test_a_member_marked_as_left_leaves_the_directory_and_its_endorsements(client, boss):
+    member = OrganisationFactory()
+    endorsement = EndorsementFactory(organisation=member)
+    html = client.get(reverse("coalition:review")).content.decode()
+    assert f'formaction="{reverse("coalition:left", args=[member.slug])}"' in html  # beside "Suspend"
+    response = client.post(reverse("coalition:left", args=[member.slug]), {"reason": "Told us by phone"}, follow=True)
+    assert "has left the coalition" in response.content.decode()
+    member.refresh_from_db()
+    endorsement.refresh_from_db()
+    assert member.status == Organisation.Status.LEFT and member.left_at is not None
+    assert endorsement.withdrawn_at == member.left_at
+    assert Decision.objects.get().action == Decision.Action.LEAVE
+    assert client.get(member.get_absolute_url()).status_code == 404
+    response = client.post(reverse("coalition:left", args=[member.slug]), {"reason": "Again"}, follow=True)
+    assert "Only a member can leave" in response.content.decode()
+    assert Decision.objects.count() == 1
+
+
+def test_marking_as_left_needs_a_reason_and_an_organiser(client, boss):
+    member = OrganisationFactory()
+    client.post(reverse("coalition:left", args=[member.slug]), {"reason": ""})
+    member.refresh_from_db()
+    assert member.status == Organisation.Status.APPROVED
+    client.logout()
+    assert client.post(reverse("coalition:left", args=[member.slug]), {"reason": "x"}).status_code == 302
+    member.refresh_from_db()
+    assert member.status == Organisation.Status.APPROVED
 
 
 def test_suspend_without_reason_changes_nothing(client, boss):

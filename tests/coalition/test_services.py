@@ -2,9 +2,12 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import resolve, reverse
 
 from campaign.coalition import services
-from campaign.coalition.models import Application, Decision, Endorsement, Organisation
+from campaign.coalition import urls as coalition_urls
+from campaign.coalition.models import RESERVED_SLUGS, Application, Decision, Endorsement, Organisation
 from campaign.core.models import OutboxMessage
 from campaign.petitions.models import Petition
 from tests.coalition.factories import ApplicationFactory, EndorsementFactory, OrganisationFactory
@@ -48,6 +51,26 @@ def test_application_submit_gives_clashing_names_their_own_slugs():
     first = services.application_submit(details=details())
     second = services.application_submit(details=details())
     assert first.organisation.slug != second.organisation.slug
+
+
+def test_an_organisation_named_like_a_directory_address_gets_a_slug_of_its_own():
+    for name in RESERVED_SLUGS:
+        slug = services.application_submit(details=details(name=name.title())).organisation.slug
+        assert slug not in RESERVED_SLUGS
+        assert resolve(reverse("coalition:organisation", kwargs={"slug": slug})).url_name == "organisation"
+
+
+def test_the_database_refuses_a_reserved_slug():
+    organisation = OrganisationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=organisation.pk).update(slug="review")
+
+
+def test_every_address_of_the_directory_is_reserved():
+    """A first path segment of the directory's own (join/, review/, …) must never be an
+    organisation's slug, or that organisation's page could not be reached."""
+    segments = {str(pattern.pattern).split("/")[0] for pattern in coalition_urls.urlpatterns}
+    assert segments - {"", "<slug:slug>"} == set(RESERVED_SLUGS)
 
 
 def test_application_submit_ignores_letters_that_are_not_open():

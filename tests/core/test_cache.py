@@ -1,4 +1,4 @@
-"""Rate limits on the cache production runs: Django's RedisCache, against a real Redis."""
+"""Rate limits on the cache production runs: django-redis, against a real Redis."""
 
 import socket
 import threading
@@ -18,7 +18,7 @@ def redis_cache(settings):
             skip_or_fail("no Redis at 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/13",
             "KEY_PREFIX": "test-cache",
         }

@@ -12,9 +12,7 @@ from tests.conftest import free_port
 
 
 def redis_cache_at(port: int) -> dict:
-    return {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
-    }
+    return {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}}
 
 
 @pytest.fixture

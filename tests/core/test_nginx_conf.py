@@ -135,9 +135,11 @@ def test_nginx_access_log_holds_no_token_address_or_query(front):
         f"/privacy/my-data/{TOKEN}/",
         f"/privacy/my-data/{TOKEN}/data.json",
         f"/coalition/join/confirm/{TOKEN}/",
+        f"/coalition/join/answer/{TOKEN}/",
         f"/coalition/invitation/{TOKEN}/",
         f"/accounts/confirm-email/{TOKEN}/",
         f"/accounts/password/reset/key/4-{TOKEN}/",
+        f"/partners/{TOKEN}/",
         f"/letters/ban-face-scans/?next={TOKEN}",
     ]
     for path in paths:
@@ -152,6 +154,7 @@ def test_nginx_access_log_holds_no_token_address_or_query(front):
     assert "POST /letters/ban-face-scans/confirm/[token]/ 200" in log
     assert "GET /privacy/my-data/[token]/data.json 200" in log
     assert "GET /accounts/password/reset/key/[token]/ 200" in log
+    assert "GET /partners/[token]/ 200" in log
     assert "GET /letters/ban-face-scans/ 200" in log
 
 

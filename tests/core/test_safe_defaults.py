@@ -58,7 +58,7 @@ def test_settings_with_every_part_set_start_with_production_parts():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
         "redis://127.0.0.1:6379/0",
         "django.core.mail.backends.smtp.EmailBackend",
         "False",  # pgserver never imported

@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from campaign.accounts.models import User
-from campaign.petitions import services
+from campaign.petitions import selectors, services
 from campaign.petitions.models import Petition, Signature, SignatureExport
 from tests.accounts.helpers import enrol_totp, reauthenticate
 from tests.factories import PetitionFactory
+from tests.petitions.helpers import sign_data
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +160,11 @@ def test_admin_closing_a_letter_stops_signatures_at_once_though_its_page_was_cac
     petition = PetitionFactory(status=Petition.Status.OPEN)
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(petition.get_absolute_url())  # cached while open
+    assert sign_with(visitor, petition, page, "early@example.org").status_code == 302  # the letter cached for signing
     admin_change(client, petition, status="closed")
     response = sign_with(visitor, petition, page, "late@example.org")
     assert response.status_code == 409
-    assert not Signature.objects.filter(petition=petition).exists()
+    assert list(Signature.objects.filter(petition=petition).values_list("email", flat=True)) == ["early@example.org"]
 
 
 def test_admin_deleting_a_letter_takes_its_page_down_at_once(client):
@@ -172,9 +174,11 @@ def test_admin_deleting_a_letter_takes_its_page_down_at_once(client):
     boss = User.objects.create_superuser(email="boss@example.org", password="pw")
     enrol_totp(boss)
     client.force_login(boss)
+    assert selectors.public_letter(petition.slug) == petition  # now in the cache signing reads
     response = client.post(reverse("admin:petitions_petition_delete", args=[petition.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert reader.get(petition.get_absolute_url()).status_code == 404
+    assert reader.post(reverse("petitions:sign", args=[petition.slug]), sign_data()).status_code == 404
 
 
 def test_admin_signature_search_and_filters_render(client):

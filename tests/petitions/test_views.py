@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -234,6 +236,15 @@ def test_count_moves_after_confirmation_within_the_public_page_seconds(
     assert "0 signatures so far" in client.get(petition.get_absolute_url()).content.decode()  # the kept copy
     let_cache_time_pass(settings.PUBLIC_PAGE_SECONDS + 1)
     assert "1 signature so far" in client.get(petition.get_absolute_url()).content.decode()
+
+
+def test_a_surge_of_signatures_reads_the_letter_from_postgresql_once(client):
+    petition = PetitionFactory()
+    assert client.post(sign_url(petition), sign_data(email="first@example.org")).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(sign_url(petition), sign_data(email="second@example.org")).status_code == 302
+    assert not [query for query in queries if 'FROM "petitions_petition"' in query["sql"]]
+    assert Signature.objects.filter(petition=petition).count() == 2
 
 
 def test_withdraw_flow_asks_then_removes(client, django_capture_on_commit_callbacks):

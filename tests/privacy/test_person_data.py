@@ -97,6 +97,7 @@ def test_person_data_json_holds_everything_for_the_address(client, mailoutbox, d
     assert signature["city"] == "Leeds"
     assert signature["status"] == "confirmed"
     assert signature["wants_updates"] is True
+    assert signature["came_through"] == ""  # straight to the letter, no partner's link
     assert data["coalition_applications"] == []
     assert len(data["access_requests"]) == 1
 

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
 
     dependencies = [
-        ('petitions', '0003_retention_and_mail_window'),
+        ('petitions', '0005_signature_updates_idx'),
     ]
 
     operations = [
