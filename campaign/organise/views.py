@@ -81,6 +81,7 @@ def letter(request, slug: str):
             "chart": charts.day_chart(days),
             "chart_days": selectors.CHART_DAYS,
             "countries": selectors.countries(petition),
+            "sources": selectors.sources(petition),
             "without_country": selectors.without_country(petition),
             "delivery": selectors.delivery(petition),
             "can_resend": rules.can_resend_mails(request.user),

@@ -81,6 +81,28 @@ def test_countries_come_from_the_counters_largest_first():
     assert selectors.without_country(petition) == 1
 
 
+def test_sources_count_the_letters_confirmed_signatures_per_source_largest_first(client):
+    from campaign.petitions.models import Source
+
+    petition, other = PetitionFactory(), PetitionFactory()
+    partner = Source.objects.create(code="partner-a", name=f"Partner {HOSTILE}")
+    channel = Source.objects.create(code="newsletter", name="Newsletter", kind=Source.Kind.CHANNEL)
+    plan = [(partner, True), (channel, True), (channel, True), (channel, False), (None, True)]
+    for n, (source, confirm) in enumerate(plan):
+        details = services.SignatureDetails(
+            name=f"S{n}", email=f"s{n}@example.org", country="GB", source_id=source.pk if source else None
+        )
+        signature = services.signature_create(petition=petition, details=details)
+        if confirm:
+            services.signature_confirm(signature=signature)
+    details = services.SignatureDetails(name="X", email="x@example.org", country="GB", source_id=partner.pk)
+    services.signature_confirm(signature=services.signature_create(petition=other, details=details))
+    assert selectors.sources(petition) == [(channel, 2), (partner, 1)]
+    client.force_login(organiser())
+    html = client.get(reverse("organise:letter", args=[petition.slug])).content.decode()
+    assert "?src=newsletter" in html and "<script>alert" not in html
+
+
 @pytest.mark.parametrize(("count", "goal", "expected"), [(0, 1000, 10), (10, 1000, 100), (999, 1000, 1000),
                                                           (1500, 1000, 10000), (40, 50, 50)])  # fmt: skip
 def test_next_milestone_is_the_next_power_of_ten_or_the_goal(count, goal, expected):
