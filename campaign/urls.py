@@ -20,6 +20,7 @@ urlpatterns = [
     path("evidence/", include("campaign.articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
+    path("organise/letters/<slug:slug>/pack/", include("campaign.petitions.urls_handin")),
 ]
 
 handler400 = "campaign.core.views.bad_request"

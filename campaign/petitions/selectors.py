@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.cache import cache
 from django.db.models import Sum
 from django.http import Http404
 
-from campaign.petitions.models import Petition, Signature, SignatureCounter
+from campaign.petitions.models import Delivery, Petition, Response, Signature, SignatureCounter
 from campaign.petitions.services import count_cache_key, letter_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
@@ -90,3 +93,17 @@ def _wall_page(petition: Petition, page: int) -> tuple[list[Signature], bool]:
         .only("name", "country", "city", "affiliation", "confirmed_at", "is_demo")[offset : offset + WALL_PAGE_SIZE + 1]
     )
     return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE and page < WALL_MAX_PAGE
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    delivery: Delivery | None = None
+    response: Response | None = None
+
+
+def handin_timeline(petition: Petition) -> list[TimelineEntry]:
+    """The letter's deliveries and the answers to it, oldest first."""
+    entries = [TimelineEntry(at=row.delivered_at, delivery=row) for row in petition.deliveries.all()]
+    entries += [TimelineEntry(at=row.received_at, response=row) for row in petition.responses.all()]
+    return sorted(entries, key=lambda entry: (entry.at, entry.response is not None))
