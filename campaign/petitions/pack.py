@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -295,7 +295,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "lede": ParagraphStyle("lede", parent=base, fontSize=12, leading=16.5),
         "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=13, textColor=colors.HexColor("#444444")),
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11.5),
+        # One paragraph holds NAMES_PER_PARAGRAPH signers: no gap between them.
+        "names": ParagraphStyle("names", parent=base, fontSize=8.5, leading=11.5, spaceAfter=0),
         "quote": ParagraphStyle("quote", parent=base, leftIndent=8 * mm),
+        "number": ParagraphStyle("number", parent=base, alignment=TA_RIGHT, spaceAfter=0),
+        "number_head": ParagraphStyle("number_head", parent=base, fontName=FONT_BOLD, alignment=TA_RIGHT, spaceAfter=0),
     }
 
 
@@ -399,7 +403,7 @@ def _organisations(content: PackContent, styles) -> list:
                 _paragraph(organisation.tier, styles["small"]),
             ]
         )
-    table = Table(rows, colWidths=[LOGO_SIZE + 4 * mm, 85 * mm, 40 * mm, 30 * mm])
+    table = Table(rows, colWidths=[LOGO_SIZE + 4 * mm, 85 * mm, 40 * mm, 30 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -427,17 +431,19 @@ def _counts(content: PackContent, styles) -> list:
     )
     if not content.country_counts:
         return [KeepTogether([heading, total])]
-    rows = [[_paragraph(_("Country"), styles["h3"]), _paragraph(_("Signatures"), styles["h3"])]]
+    rows = [[_paragraph(_("Country"), styles["h3"]), _paragraph(_("Signatures"), styles["number_head"])]]
     rows += [
-        [_paragraph(name, styles["base"]), formats.number_format(count, force_grouping=True)]
+        [
+            _paragraph(name, styles["base"]),
+            Paragraph(formats.number_format(count, force_grouping=True), styles["number"]),
+        ]
         for name, count in content.country_counts
     ]
-    table = Table(rows, colWidths=[110 * mm, 40 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[110 * mm, 40 * mm], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("ALIGN", (1, 1), (1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
             ]
         )
@@ -465,5 +471,5 @@ def _signers(content: PackContent, styles) -> list:
         for name, country in content.signers
     ]
     for start in range(0, len(lines), NAMES_PER_PARAGRAPH):
-        flowables.append(Paragraph(" · ".join(lines[start : start + NAMES_PER_PARAGRAPH]), styles["small"]))
+        flowables.append(Paragraph(" · ".join(lines[start : start + NAMES_PER_PARAGRAPH]), styles["names"]))
     return flowables

@@ -466,3 +466,17 @@ def test_an_organiser_hiding_a_listed_name_deletes_the_packs_that_name_them(
     named.refresh_from_db()
     assert signature.is_public is False
     assert named.state == DeliveryPack.State.EXPIRED
+
+
+def test_a_pack_the_broker_refuses_says_it_failed(letter, monkeypatch, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from campaign.petitions import tasks
+
+    def broker_away(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.pack_build_task, "delay", broker_away)
+    pack = build(letter, include_signers=False, capture=django_capture_on_commit_callbacks)
+    assert pack.state == DeliveryPack.State.FAILED
+    assert pack.pdf is None
