@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import Http404
 
-from campaign.petitions.models import Petition, Signature, SignatureCounter, Source
+from campaign.petitions.models import Delivery, Petition, Response, Signature, SignatureCounter, Source
 from campaign.petitions.services import SOURCE_CODES_KEY, count_cache_key, letter_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
@@ -144,3 +147,17 @@ def source_totals() -> list[tuple[Source, int]]:
         .values_list("source", "total")
     )
     return [(source, counts.get(source.pk, 0)) for source in Source.objects.all()]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    delivery: Delivery | None = None
+    response: Response | None = None
+
+
+def handin_timeline(petition: Petition) -> list[TimelineEntry]:
+    """The letter's deliveries and the answers to it, oldest first."""
+    entries = [TimelineEntry(at=row.delivered_at, delivery=row) for row in petition.deliveries.all()]
+    entries += [TimelineEntry(at=row.received_at, response=row) for row in petition.responses.all()]
+    return sorted(entries, key=lambda entry: (entry.at, entry.response is not None))
