@@ -272,8 +272,14 @@ class Signature(models.Model):
                 name="signature_wall_idx",
             ),
             models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="signature_pending_idx"),
-            # A partner's totals count its own signatures, not the letter's million.
-            models.Index(fields=["source", "petition"], condition=Q(source__isnull=False), name="signature_source_idx"),
+            # Counts by source read this index alone (an index-only scan of the counted
+            # signatures that came with a code), never the letter's million rows.
+            models.Index(
+                fields=["source", "petition"],
+                condition=Q(source__isnull=False, confirmed_at__isnull=False)
+                & Q(withdrawn_at__isnull=True, invalidated_at__isnull=True),
+                name="signature_source_idx",
+            ),
             # The signers an update goes to, walked in id order (campaign.updates).
             models.Index(
                 fields=["petition", "id"],

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
 from campaign.petitions.models import Delivery, Petition, Response, Signature, SignatureCounter, Source
 from campaign.petitions.services import SOURCE_CODES_KEY, count_cache_key, letter_cache_key, wall_cache_key
@@ -134,6 +135,22 @@ def partner_totals(source: Source) -> list[dict]:
     return [
         {"petition": letter, "through_source": counts[letter.pk], "all": signature_count(letter)} for letter in letters
     ]
+
+
+def source_counts(petition: Petition) -> list[tuple[str, int]]:
+    """(where from, counted signatures) for one letter, largest first: each source by
+    name, and "Straight to the letter" for the rest. The sourced ones come from their
+    own partial index; the rest is the public count minus them."""
+    rows = list(
+        Signature.objects.counted()
+        .filter(petition=petition, source__isnull=False)
+        .values_list("source__name")
+        .annotate(total=Count("id"))
+        .values_list("source__name", "total")
+    )
+    direct = max(signature_count(petition) - sum(total for _name, total in rows), 0)
+    rows.append((gettext("Straight to the letter"), direct))
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def source_totals() -> list[tuple[Source, int]]:
