@@ -56,3 +56,14 @@ def test_a_partners_link_counts_on_the_partners_own_page(live_server, transactio
     assert row.get_by_role("cell").first.inner_text() == "1"
     assert "Zoë" not in page.content() and "zoe@example.org" not in page.content()
     context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(live_server, transactional_db, browser):
+    letter = PetitionFactory(status=Petition.Status.OPEN)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/", letter.get_absolute_url(), "/coalition/", "/evidence/", "/privacy/"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide"
+    context.close()
