@@ -41,7 +41,7 @@ FROM generate_series(1, %(rows)s) AS n,
     LATERAL (SELECT now() - (n %% %(days)s) * interval '1 day' - (n %% 86400) * interval '1 second') AS t(created)
 """
 # What the services would have kept one event at a time (see the migration
-# petitions/0006_daily_counts_and_milestones).
+# petitions/0007_daily_counts_and_milestones).
 FILL_AGGREGATES = """
 INSERT INTO petitions_signaturecounter (petition_id, country, shard, count)
 SELECT petition_id, country, 0, count(*) FROM petitions_signature

@@ -29,6 +29,7 @@ urlpatterns = [
     path("organise/", include("campaign.organise.urls")),
     path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
     path("", include("campaign.updates.urls")),
+    path("organise/letters/<slug:slug>/pack/", include("campaign.petitions.urls_handin")),
 ]
 
 handler400 = "campaign.core.views.bad_request"

@@ -39,6 +39,14 @@ ROLES: dict[str, list[str]] = {
         "petitions.add_source",
         "petitions.change_source",
         "petitions.delete_source",
+        # The hand-in: packs are requested on the organisers' page (it needs
+        # export_signatures); deliveries and responses are edited with the letter.
+        "petitions.view_deliverypack",
+        *[
+            f"petitions.{action}_{model}"
+            for model in ("delivery", "response")
+            for action in ("view", "add", "change", "delete")
+        ],
         "core.view_outboxmessage",
         # The "try again" action on failed mails; every field of a mail is read-only.
         "core.change_outboxmessage",

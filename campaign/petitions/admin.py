@@ -8,6 +8,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q, Sum
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,7 +21,17 @@ from campaign.core.admin import ReadOnlyAdminMixin
 from campaign.core.csv import EXCEL_BOM, csv_chunks
 from campaign.core.links import absolute_url
 from campaign.petitions import services
-from campaign.petitions.models import Demand, Petition, PetitionVersion, Signature, SignatureExport, Source
+from campaign.petitions.models import (
+    Delivery,
+    DeliveryPack,
+    Demand,
+    Petition,
+    PetitionVersion,
+    Response,
+    Signature,
+    SignatureExport,
+    Source,
+)
 
 EXPORT_COLUMNS = [
     ("name", _("name")),
@@ -41,6 +52,25 @@ class DemandInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
+class DeliveryInline(admin.StackedInline):
+    """When, to whom and how the letter was handed in: shown publicly on the letter's
+    timeline. Saved with the letter, whose save retires the cached public pages
+    (services.petition_publish_changes)."""
+
+    model = Delivery
+    extra = 0
+    fields = ["delivered_at", "recipient", "method", "note"]
+
+
+class ResponseInline(admin.StackedInline):
+    """An answer to the letter, shown publicly on its timeline (saved as DeliveryInline)."""
+
+    model = Response
+    extra = 0
+    fields = ["received_at", "sender", "summary", "document_url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 class PetitionVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PetitionVersion
     extra = 0
@@ -55,7 +85,7 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "created_at", "updated_at", "closed_at"]
-    inlines = [DemandInline, PetitionVersionInline]
+    inlines = [DemandInline, DeliveryInline, ResponseInline, PetitionVersionInline]
 
     def view_on_site(self, petition: Petition) -> str:
         # A draft has no public page yet: its preview shows it as readers will see it.
@@ -126,11 +156,13 @@ class PetitionAdmin(admin.ModelAdmin):
     def export_link(self, petition: Petition) -> str:
         url = reverse("admin:petitions_petition_export", args=[petition.pk])
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}?for=excel">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}?for=excel">{}</a> · <a href="{}">{}</a>',
             url,
             _("CSV of confirmed signatures"),
             url,
             _("for Excel"),
+            reverse("handin:packs", kwargs={"slug": petition.slug}),
+            _("delivery pack"),
         )
 
     def export_view(self, request, petition_id: int):
@@ -226,6 +258,12 @@ class SignatureAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting would bypass the counters: invalidate instead.
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "is_public" in form.changed_data and not obj.is_public:
+            # A name just hidden must not stay in a pack made to be handed over.
+            services.packs_forget_names(petition_id=obj.petition_id)
 
     @admin.display(description=_("state"))
     def state(self, signature: Signature) -> str:
@@ -346,3 +384,28 @@ class SourceAdmin(admin.ModelAdmin):
         for source in queryset:
             services.source_new_partner_link(source=source)
         self.message_user(request, _("%(count)d links replaced.") % {"count": len(queryset)}, messages.SUCCESS)
+
+
+@admin.register(DeliveryPack)
+class DeliveryPackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who asked for which letter's pack, and when: the files are downloaded from the
+    organisers' page, which asks for the password again before a list of names."""
+
+    list_display = ["petition", "requested_by", "created_at", "state", "include_signers", "signature_count"]
+    list_filter = ["state", "include_signers", "petition"]
+    fields = [
+        "petition",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "state",
+        "include_signers",
+        "signature_count",
+        "signer_count",
+        "organisation_count",
+        "page_count",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf", "csv")

@@ -52,3 +52,14 @@ class ResendForm(AccessibleForm):
         label=_("Email address you signed with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class PackRequestForm(AccessibleForm):
+    include_signers = forms.BooleanField(
+        label=_("List the signers who chose to be shown (name and country)"),
+        help_text=_(
+            "Only signers who asked for their name to be shown. A pack with names is personal data: "
+            "it is deleted when one of them withdraws, and when the letter's signers' details expire."
+        ),
+        required=False,
+    )

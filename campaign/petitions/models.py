@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -276,8 +277,14 @@ class Signature(models.Model):
             models.Index(
                 fields=["petition"], condition=Q(mail_failed_at__isnull=False), name="signature_mail_refused_idx"
             ),
-            # A partner's totals count its own signatures, not the letter's million.
-            models.Index(fields=["source", "petition"], condition=Q(source__isnull=False), name="signature_source_idx"),
+            # Counts by source read this index alone (an index-only scan of the counted
+            # signatures that came with a code), never the letter's million rows.
+            models.Index(
+                fields=["source", "petition"],
+                condition=Q(source__isnull=False, confirmed_at__isnull=False)
+                & Q(withdrawn_at__isnull=True, invalidated_at__isnull=True),
+                name="signature_source_idx",
+            ),
             # The signers an update goes to, walked in id order (campaign.updates).
             models.Index(
                 fields=["petition", "id"],
@@ -393,3 +400,116 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.threshold}"
+
+
+# --- The hand-in ------------------------------------------------------------------------
+
+
+class DeliveryPackQuerySet(models.QuerySet):
+    def with_names(self) -> DeliveryPackQuerySet:
+        """Packs that list signers by name: personal data, kept only as long as the
+        signers' details are (docs/security-and-privacy.md)."""
+        return self.filter(include_signers=True).exclude(state=DeliveryPack.State.EXPIRED)
+
+
+class DeliveryPack(models.Model):
+    """What organisers hand over: the letter as a PDF, built in the background, and
+    beside it a CSV of its signatures. Both are kept in PostgreSQL, like the logos, so
+    a worker on one machine and a web process on another see the same file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        # Its files were deleted: a listed signer left, or the signers' details expired.
+        EXPIRED = "expired", _("deleted")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="packs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    include_signers = models.BooleanField(_("list the signers who chose to be shown"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    signature_count = models.PositiveIntegerField(_("signatures"), null=True, blank=True)
+    signer_count = models.PositiveIntegerField(_("signers listed by name"), null=True, blank=True)
+    organisation_count = models.PositiveIntegerField(_("endorsing organisations"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    csv = models.BinaryField(null=True, blank=True, editable=False)
+
+    objects = DeliveryPackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery pack")
+        verbose_name_plural = _("delivery packs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A pack has its files exactly when it is ready: deleting them is expiring it.
+            models.CheckConstraint(
+                condition=Q(state="ready", pdf__isnull=False, csv__isnull=False)
+                | (~Q(state="ready") & Q(pdf__isnull=True, csv__isnull=True)),
+                name="deliverypack_files_when_ready",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Delivery pack %(id)s of letter %(letter)s") % {"id": self.pk, "letter": self.petition_id}
+
+
+class Delivery(models.Model):
+    """The letter handed over: when, to whom, how. Public, on the letter's timeline."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        POST = "post", _("by post")
+        EMAIL = "email", _("by email")
+        ONLINE = "online", _("through an official portal")
+        OTHER = "other", _("other")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="deliveries")
+    delivered_at = models.DateTimeField(_("delivered"))
+    recipient = models.CharField(_("delivered to"), max_length=200)
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True, help_text=_("Plain text, shown publicly."))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["delivered_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(recipient=""), name="delivery_has_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.delivered_at:%Y-%m-%d})"
+
+
+class Response(models.Model):
+    """An answer to the letter: who sent it, when, what it says. Public, on the
+    letter's timeline; the document itself stays where it was published."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="responses")
+    received_at = models.DateTimeField(_("received"))
+    sender = models.CharField(_("from"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=4000, help_text=_("Plain text, shown publicly."))
+    document_url = models.URLField(
+        _("document"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("An https:// address of the response, if it is online."),
+    )
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sender=""), name="response_has_sender"),
+            models.CheckConstraint(condition=~Q(summary=""), name="response_has_summary"),
+            models.CheckConstraint(
+                condition=Q(document_url="") | Q(document_url__startswith="https://"),
+                name="response_document_is_https",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} ({self.received_at:%Y-%m-%d})"

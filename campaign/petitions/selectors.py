@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
-from campaign.petitions.models import Petition, Signature, SignatureCounter, Source
+from campaign.petitions.models import Delivery, Petition, Response, Signature, SignatureCounter, Source
 from campaign.petitions.services import SOURCE_CODES_KEY, count_cache_key, letter_cache_key, wall_cache_key
 
 COUNT_CACHE_SECONDS = 30
@@ -133,6 +137,22 @@ def partner_totals(source: Source) -> list[dict]:
     ]
 
 
+def source_counts(petition: Petition) -> list[tuple[str, int]]:
+    """(where from, counted signatures) for one letter, largest first: each source by
+    name, and "Straight to the letter" for the rest. The sourced ones come from their
+    own partial index; the rest is the public count minus them."""
+    rows = list(
+        Signature.objects.counted()
+        .filter(petition=petition, source__isnull=False)
+        .values_list("source__name")
+        .annotate(total=Count("id"))
+        .values_list("source__name", "total")
+    )
+    direct = max(signature_count(petition) - sum(total for _name, total in rows), 0)
+    rows.append((gettext("Straight to the letter"), direct))
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
 def source_totals() -> list[tuple[Source, int]]:
     """Counted signatures per source, for organisers, in one GROUP BY over the sources'
     own index."""
@@ -144,3 +164,17 @@ def source_totals() -> list[tuple[Source, int]]:
         .values_list("source", "total")
     )
     return [(source, counts.get(source.pk, 0)) for source in Source.objects.all()]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    delivery: Delivery | None = None
+    response: Response | None = None
+
+
+def handin_timeline(petition: Petition) -> list[TimelineEntry]:
+    """The letter's deliveries and the answers to it, oldest first."""
+    entries = [TimelineEntry(at=row.delivered_at, delivery=row) for row in petition.deliveries.all()]
+    entries += [TimelineEntry(at=row.received_at, response=row) for row in petition.responses.all()]
+    return sorted(entries, key=lambda entry: (entry.at, entry.response is not None))

@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.coalition.services import endorsements_tell_new_version
 from campaign.core.emails import normalise_email
@@ -25,6 +25,7 @@ from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.petitions.forms import CONSENT_TEXT
 from campaign.petitions.models import (
+    DeliveryPack,
     Milestone,
     Petition,
     PetitionVersion,
@@ -495,6 +496,8 @@ def signature_withdraw(*, signature: Signature) -> bool:
         OutboxMessage.objects.filter(
             kind__in=MAIL_KINDS, object_id=current.pk, status=OutboxMessage.Status.PENDING
         ).update(status=OutboxMessage.Status.CANCELLED)
+        if current.is_public:
+            packs_forget_names(petition_id=current.petition_id)
     _letter_page_forget_on_commit(current)
     return True
 
@@ -561,6 +564,8 @@ def signature_erase(*, signature: Signature) -> bool:
             _counter_add(petition_id=current.petition_id, country=current.country, delta=-1)
         Signature.objects.filter(pk=current.pk).update(withdrawn_at=current.withdrawn_at or timezone.now(), **SCRUBBED)
         OutboxMessage.objects.filter(kind__in=MAIL_KINDS, object_id=current.pk).delete()
+        if current.is_public:
+            packs_forget_names(petition_id=current.petition_id)
     _letter_page_forget_on_commit(current)
     logger.info("signature %s erased", current.pk)
     return True
@@ -647,6 +652,7 @@ def signatures_anonymise() -> int:
         days = settings.SIGNATURE_RETENTION_DAYS if petition.retention_days is None else petition.retention_days
         if petition.closed_at > now - timedelta(days=days):
             continue
+        packs_forget_names(petition_id=petition.pk)
         # Anonymised and withdrawn signatures have no address: this reads the unique index.
         due = Signature.objects.filter(petition=petition, email_normalised__isnull=False)
         while ids := list(due.values_list("pk", flat=True)[:PURGE_BATCH]):
@@ -658,3 +664,75 @@ def signatures_anonymise() -> int:
             anonymised += done
             logger.info("%s signatures of letter %s anonymised", done, petition.pk)
     return anonymised
+
+
+# --- The hand-in ------------------------------------------------------------------------
+
+
+def pack_request(*, petition: Petition, by, include_signers: bool) -> DeliveryPack:
+    """An organiser asks for a delivery pack: recorded now (who, which letter, when),
+    built by a worker after commit."""
+    pack = DeliveryPack.objects.create(petition=petition, requested_by=by, include_signers=include_signers)
+    pack_id = pack.pk
+    transaction.on_commit(lambda: _pack_hand_to_worker(pack_id))
+    return pack
+
+
+def _pack_hand_to_worker(pack_id: int) -> None:
+    from campaign.petitions.tasks import pack_build_task
+
+    try:
+        pack_build_task.delay(pack_id)
+    except Exception:
+        # The broker is away: say so on the organiser's page rather than leave the pack
+        # "being prepared" for ever; asking again is one click.
+        DeliveryPack.objects.filter(pk=pack_id, state=DeliveryPack.State.QUEUED).update(
+            state=DeliveryPack.State.FAILED, finished_at=timezone.now()
+        )
+        logger.warning("broker unavailable, delivery pack %s not queued", pack_id)
+
+
+def pack_build(*, pack_id: int) -> bool:
+    """Draw a queued pack's PDF and CSV and store them. Returns False when there was
+    nothing to do (built already, failed, or its names expired meanwhile: the final
+    UPDATE is conditional, so a signer who withdrew while it was drawn is not kept)."""
+    from campaign.petitions.pack import pack_content, pack_csv, pack_pdf
+
+    pack = DeliveryPack.objects.select_related("petition").filter(pk=pack_id).first()
+    if pack is None or pack.state != DeliveryPack.State.QUEUED:
+        return False
+    petition = pack.petition
+    try:
+        content = pack_content(petition, include_signers=pack.include_signers)
+        pdf, pages = pack_pdf(content, language=petition.language)
+        with translation.override(petition.language):
+            csv_bytes = pack_csv(petition, include_signers=pack.include_signers)
+    except Exception:
+        logger.exception("delivery pack %s could not be built", pack_id)
+        DeliveryPack.objects.filter(pk=pack_id, state=DeliveryPack.State.QUEUED).update(
+            state=DeliveryPack.State.FAILED, finished_at=timezone.now()
+        )
+        return False
+    done = DeliveryPack.objects.filter(pk=pack_id, state=DeliveryPack.State.QUEUED).update(
+        state=DeliveryPack.State.READY,
+        finished_at=timezone.now(),
+        pdf=pdf,
+        csv=csv_bytes,
+        page_count=pages,
+        signature_count=content.total,
+        signer_count=len(content.signers) if content.signers is not None else None,
+        organisation_count=len(content.organisations),
+    )
+    logger.info("delivery pack %s built: %s pages", pack_id, pages)
+    return done == 1
+
+
+def packs_forget_names(*, petition_id: int) -> int:
+    """Delete the files of a letter's packs that list signers by name (and stop those
+    being drawn): a listed signer withdrew, was erased or hidden, or the letter's
+    signers' details reached the end of their retention period. Returns how many."""
+    return (
+        DeliveryPack.objects.with_names()
+        .filter(petition_id=petition_id)
+        .update(state=DeliveryPack.State.EXPIRED, pdf=None, csv=None)
+    )

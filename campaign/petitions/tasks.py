@@ -18,3 +18,8 @@ def signatures_anonymise_task() -> None:
 def counts_reconcile_task() -> None:
     for petition in Petition.objects.public():
         services.counts_reconcile(petition=petition)
+
+
+@shared_task(ignore_result=True)
+def pack_build_task(pack_id: int) -> None:
+    services.pack_build(pack_id=pack_id)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -72,11 +73,31 @@ def _edit(request, petition: Petition, form: UpdateForm, update: Update | None):
     return redirect("updates:detail", slug=petition.slug, pk=update.pk)
 
 
+def _about_the_handin(request, petition: Petition) -> dict:
+    """A draft that tells supporters of a delivery or a response recorded for the letter
+    (?delivery=<id> or ?response=<id>, from the hand-in page), for the organiser to edit."""
+    title = petition.title
+    if delivery := _timeline_row(petition.deliveries, request.GET.get("delivery")):
+        facts = {"title": title, "recipient": delivery.recipient, "date": date_format(delivery.delivered_at)}
+        body = _("On %(date)s we handed “%(title)s” to %(recipient)s.") % facts
+        return {"subject": _("We handed in the letter"), "body": f"{body}\n\n{delivery.note}".strip()}
+    if response := _timeline_row(petition.responses, request.GET.get("response")):
+        facts = {"title": title, "sender": response.sender, "date": date_format(response.received_at)}
+        body = _("On %(date)s, %(sender)s answered “%(title)s”:") % facts
+        body = f"{body}\n\n{response.summary}\n\n{response.document_url}".strip()
+        return {"subject": _("%(sender)s has answered") % facts, "body": body}
+    return {}
+
+
+def _timeline_row(rows, pk: str | None):
+    return rows.filter(pk=int(pk)).first() if pk and pk.isdigit() else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_create(request, slug: str):
     petition = _letter(request, slug)
-    form = UpdateForm(request.POST or None)
+    form = UpdateForm(request.POST or None, initial=_about_the_handin(request, petition))
     preview = None
     if request.method == "POST" and form.is_valid():
         if response := _edit(request, petition, form, None):

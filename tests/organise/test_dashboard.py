@@ -97,10 +97,10 @@ def test_sources_count_the_letters_confirmed_signatures_per_source_largest_first
             services.signature_confirm(signature=signature)
     details = services.SignatureDetails(name="X", email="x@example.org", country="GB", source_id=partner.pk)
     services.signature_confirm(signature=services.signature_create(petition=other, details=details))
-    assert selectors.sources(petition) == [(channel, 2), (partner, 1)]
+    assert selectors.sources(petition) == [("Newsletter", 2), (partner.name, 1), ("Straight to the letter", 1)]
     client.force_login(organiser())
     html = client.get(reverse("organise:letter", args=[petition.slug])).content.decode()
-    assert "?src=newsletter" in html and "<script>alert" not in html
+    assert "<td>Newsletter</td><td>2</td>" in html and "<script>alert" not in html
 
 
 @pytest.mark.parametrize(("count", "goal", "expected"), [(0, 1000, 10), (10, 1000, 100), (999, 1000, 1000),

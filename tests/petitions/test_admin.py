@@ -90,6 +90,14 @@ def test_admin_invalidate_action_lowers_count(client):
     assert not Signature.objects.counted().exists()
 
 
+def empty_inline(prefix: str) -> dict:
+    """The management form of an inline the post leaves as it is."""
+    return {
+        f"{prefix}-{key}": value
+        for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000}.items()
+    }
+
+
 def admin_change(client, petition, **changes):
     """Save the letter through its admin page, as an organiser does."""
     boss = User.objects.create_superuser(email="boss@example.org", password="pw")
@@ -123,6 +131,8 @@ def admin_change(client, petition, **changes):
         "versions-INITIAL_FORMS": 0,
         "versions-MIN_NUM_FORMS": 0,
         "versions-MAX_NUM_FORMS": 0,
+        **empty_inline("deliveries"),
+        **empty_inline("responses"),
         **changes,
     }
     response = client.post(url, data)

@@ -3,8 +3,10 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign.core.models import OutboxMessage
+from campaign.petitions.models import Delivery, Response
 from campaign.updates import services
 from campaign.updates.models import Update, UpdateRecipient
 from tests.coalition.helpers import make_user, organiser
@@ -180,3 +182,31 @@ def test_an_update_of_another_letter_is_not_found(client):
     client.force_login(organiser())
     response = client.get(reverse("updates:detail", kwargs={"slug": other.slug, "pk": update.pk}))
     assert response.status_code == 404
+
+
+def test_the_hand_in_page_starts_an_update_about_a_delivery_or_a_response(client):
+    petition = PetitionFactory()
+    delivery = Delivery.objects.create(
+        petition=petition,
+        delivered_at=timezone.now(),
+        recipient="The Home Secretary <b>",
+        method=Delivery.Method.IN_PERSON,
+        note="With 12 partners.",
+    )
+    response = Response.objects.create(
+        petition=petition, received_at=timezone.now(), sender="The Home Office", summary="They will consult."
+    )
+    client.force_login(organiser())
+    pack_page = client.get(reverse("handin:packs", args=[petition.slug])).content.decode()
+    assert f"{reverse('updates:create', args=[petition.slug])}?delivery={delivery.pk}" in pack_page
+    form = client.get(reverse("updates:create", args=[petition.slug]), {"delivery": delivery.pk}).context["form"]
+    assert form.initial["subject"] == "We handed in the letter"
+    assert "The Home Secretary <b>" in form.initial["body"] and "With 12 partners." in form.initial["body"]
+    html = client.get(reverse("updates:create", args=[petition.slug]), {"delivery": delivery.pk}).content.decode()
+    assert "Secretary <b>" not in html  # escaped in the form
+    form = client.get(reverse("updates:create", args=[petition.slug]), {"response": response.pk}).context["form"]
+    assert form.initial["subject"] == "The Home Office has answered"
+    assert "They will consult." in form.initial["body"]
+    other = Response.objects.create(petition=PetitionFactory(), received_at=timezone.now(), sender="x", summary="y")
+    for query in ({"response": other.pk}, {"delivery": "nonsense"}):
+        assert client.get(reverse("updates:create", args=[petition.slug]), query).context["form"].initial == {}

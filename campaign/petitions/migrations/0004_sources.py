@@ -82,7 +82,14 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(
             model_name="signature",
             index=models.Index(
-                condition=models.Q(("source__isnull", False)), fields=["source", "petition"], name="signature_source_idx"
+                condition=models.Q(
+                    ("confirmed_at__isnull", False),
+                    ("source__isnull", False),
+                    ("invalidated_at__isnull", True),
+                    ("withdrawn_at__isnull", True),
+                ),
+                fields=["source", "petition"],
+                name="signature_source_idx",
             ),
         ),
         migrations.RunPython(add_other, migrations.RunPython.noop),

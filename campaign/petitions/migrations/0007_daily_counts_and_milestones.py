@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
 
     dependencies = [
-        ('petitions', '0005_signature_updates_idx'),
+        ('petitions', '0006_handin'),
     ]
 
     operations = [
