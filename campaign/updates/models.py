@@ -43,10 +43,6 @@ class Update(models.Model):
     last_signature_id = models.BigIntegerField(default=0, editable=False)
     # When the last queued mail is due: the next batch is paced on from there.
     scheduled_until = models.DateTimeField(null=True, blank=True, editable=False)
-    # The delivery chain that owns this update (services.update_deliver); a new one
-    # (after a lost worker) retires the old.
-    pacer = models.UUIDField(null=True, blank=True, editable=False)
-    pacer_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("update")

@@ -31,8 +31,6 @@ class Migration(migrations.Migration):
                 ('recipients_queued', models.PositiveIntegerField(default=0, verbose_name='mails queued')),
                 ('last_signature_id', models.BigIntegerField(default=0, editable=False)),
                 ('scheduled_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('pacer', models.UUIDField(blank=True, editable=False, null=True)),
-                ('pacer_seen_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('petition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='petitions.petition', verbose_name='letter')),
                 ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
