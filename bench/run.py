@@ -10,7 +10,7 @@ process. Every scenario prints a table and writes bench/results/<scenario>.json;
 targets come last, met or not. Everything started here is stopped here.
 bench/README.md describes the method.
 
-    python -m bench.run [--full] [--only ceiling,sign,read,export,search,multinode]
+    python -m bench.run [--full] [--only ceiling,sign,read,export,search,multinode,dashboard]
 """
 
 from __future__ import annotations
@@ -729,6 +729,20 @@ SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenari
 SCENARIOS["search"] = scenario_search
 SCENARIOS["multinode"] = scenario_multinode
 SCENARIOS["updates"] = scenario_updates
+
+
+def scenario_dashboard(stack: Stack, machine: dict, seconds: float) -> None:
+    from bench import dashboard
+
+    rows = int(os.environ.get("BENCH_DASHBOARD_ROWS", EXPORT_ROWS))
+    result = dashboard.run(stack, ORGANISER, rows)
+    table(f"organisers' dashboard at {rows:,} signatures (straight from gunicorn)", list(result.items()))
+    save("dashboard", machine, result)
+    worst = max(result["dashboard"]["p95_ms"], result["letter page"]["p95_ms"])
+    target(f"dashboard pages at {rows:,} signatures, p95", f"{worst} ms", "< 200 ms", worst < 200)
+
+
+SCENARIOS["dashboard"] = scenario_dashboard
 
 
 def main() -> None:

@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     # permission when a later app's post_migrate runs, once Django has created it.
     "campaign.updates",
     "campaign.privacy",
+    "campaign.organise",
 ]
 
 MIDDLEWARE = [

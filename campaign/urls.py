@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
@@ -9,6 +10,10 @@ from campaign.petitions import views as petition_views
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
 admin.site.login = secure_admin_login(admin.site.login)
+# The admin carries the campaign's name, as every other page does.
+admin.site.site_header = _("Ban Biometric Surveillance")
+admin.site.site_title = _("Ban Biometric Surveillance")
+admin.site.index_title = _("Organisers' admin")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,6 +26,7 @@ urlpatterns = [
     path("evidence/", include("campaign.articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
     path("coalition/", include("campaign.coalition.urls")),
+    path("organise/", include("campaign.organise.urls")),
     path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
     path("", include("campaign.updates.urls")),
     path("organise/letters/<slug:slug>/pack/", include("campaign.petitions.urls_handin")),

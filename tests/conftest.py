@@ -66,6 +66,7 @@ class SmtpSink:
             if recipient.lower() in self.refuse:
                 return self.refuse[recipient.lower()]
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)  # Bcc recipients appear only here
         with self._lock:
             self.messages.append(message)
         return "250 OK"
@@ -79,7 +80,8 @@ class SmtpSink:
 
     def to(self, address: str) -> list[EmailMessage]:
         with self._lock:
-            return [message for message in self.messages if address.lower() in message["To"].lower()]
+            # A notice to organisers has no To header: they are all in Bcc.
+            return [message for message in self.messages if address.lower() in (message["To"] or "").lower()]
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
         return wait_until(

@@ -122,3 +122,24 @@ def needs_mfa(user) -> bool:
     if user.groups.filter(name__in=ROLES).exists():
         return True
     return any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)
+
+
+def organiser_emails() -> list[str]:
+    """Where the organisers' notices go (an application to review, a letter's milestone):
+    every active member of the organiser role."""
+    from campaign.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, groups__name=ORGANISER).order_by("pk").values_list("email", flat=True)
+    )
+
+
+def notify_organisers(message):
+    """Address a notice to every organiser, each in Bcc so none sees the others'
+    addresses. None when there is no organiser to tell (the outbox cancels it)."""
+    recipients = organiser_emails()
+    if not recipients:
+        return None
+    message.to = []
+    message.bcc = recipients
+    return message

@@ -84,6 +84,23 @@ def _build_change_decision(decision: Decision) -> EmailMultiAlternatives | None:
     return render_mail("coalition/email/organisation_change_decision", context, user.email)
 
 
+def build_arrived(application_id: int) -> EmailMultiAlternatives | None:
+    """To the organisers: an application is waiting in the review queue. It names the
+    organisation and links to the application; the applicant's details stay behind the login."""
+    from campaign.accounts.roles import notify_organisers
+
+    application = Application.objects.select_related("organisation").filter(pk=application_id).first()
+    if application is None or application.outcome:
+        return None
+    context = {
+        "organisation": application.organisation,
+        "review_url": absolute_url(reverse("coalition:review-detail", kwargs={"pk": application.pk})),
+        # Sent to accounts, not to one signer or contact: the page where anyone asks.
+        "privacy_url": absolute_url(reverse("privacy:request")),
+    }
+    return notify_organisers(render_mail("coalition/email/application_arrived", context, ""))
+
+
 def _speaker_for(organisation: Organisation) -> Contact | None:
     """Who speaks for a member: a representative with an account, else the person who applied."""
     contacts = organisation.contacts.filter(verified_at__isnull=False)

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 MAIL_CONFIRM = "coalition.confirm"
 MAIL_DECISION = "coalition.decision"
 MAIL_INVITATION = "coalition.invitation"
+MAIL_ARRIVED = "coalition.application_arrived"
 MAIL_NEW_VERSION = "coalition.new_version"
 MAIL_QUESTION = "coalition.question"
 ANSWER_SALT = "coalition.answer"
@@ -204,8 +205,8 @@ def application_submit(*, details: ApplicationDetails, client_ip: str = "") -> A
 
 
 def application_confirm_email(*, application: Application) -> bool:
-    """The applicant proved their address: the application enters the review queue.
-    Returns False when it was already confirmed."""
+    """The applicant proved their address: the application enters the review queue
+    and the organisers are mailed. Returns False when it was already confirmed."""
     now = timezone.now()
     with transaction.atomic():
         updated = Application.objects.filter(pk=application.pk, confirmed_at__isnull=True).update(confirmed_at=now)
@@ -214,6 +215,8 @@ def application_confirm_email(*, application: Application) -> bool:
             Organisation.objects.filter(pk=application.organisation_id, status=Organisation.Status.APPLIED).update(
                 status=Organisation.Status.EMAIL_VERIFIED
             )
+            # Now it waits in the review queue: the organisers hear of it.
+            outbox_enqueue(kind=MAIL_ARRIVED, object_id=application.pk)
     application.refresh_from_db()
     return bool(updated)
 

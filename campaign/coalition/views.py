@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -443,7 +443,10 @@ def invitation_accept(request, token: str):
             return render(request, "coalition/link_invalid.html", {"invitation": True}, status=400)
         except services.AccountExists:
             return render(request, "coalition/invitation_account_exists.html", status=409)
-        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # allauth's login, so that the authenticator setup that follows does not ask for
+        # the password chosen a moment ago (campaign.accounts.adapter).
+        user.backend = "allauth.account.auth_backends.AuthenticationBackend"
+        get_account_adapter(request).login(request, user)
         messages.success(request, _("Welcome. You can now edit your organisation's profile."))
         return redirect("coalition:profile", slug=contact.organisation.slug)
     return render(request, "coalition/invitation_accept.html", {"form": form, "contact": contact})

@@ -2,8 +2,8 @@
 
 Each app registers, per kind of mail, a function that builds the message from an
 object id (or returns None when there is nothing to send any more), optionally one
-that builds the messages for many ids at once (a drain sends a batch), and one to
-call when the address refuses the mail for good.
+that builds the messages for many ids at once (a drain sends a batch), one to call
+when the address refuses the mail for good, and one to call once it was sent.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 Builder = Callable[[int], EmailMultiAlternatives | None]
 BatchBuilder = Callable[[list[int]], dict[int, EmailMultiAlternatives | None]]
 FailureHook = Callable[[int], None]
+SentHook = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class MailKind:
     build: Builder
     on_permanent_failure: FailureHook | None = None
     build_many: BatchBuilder | None = None
+    on_sent: SentHook | None = None
 
     def build_batch(self, object_ids: list[int]) -> dict[int, EmailMultiAlternatives | None]:
         if self.build_many is not None:
@@ -40,8 +42,11 @@ def register(
     on_permanent_failure: FailureHook | None = None,
     *,
     build_many: BatchBuilder | None = None,
+    on_sent: SentHook | None = None,
 ) -> None:
-    _kinds[kind] = MailKind(build=build, on_permanent_failure=on_permanent_failure, build_many=build_many)
+    _kinds[kind] = MailKind(
+        build=build, on_permanent_failure=on_permanent_failure, build_many=build_many, on_sent=on_sent
+    )
 
 
 def kind(name: str) -> MailKind:

@@ -373,6 +373,8 @@ def _deliver(message: OutboxMessage, email: Built, session) -> bool:
         _fail_for_good(message, kind, error)
         return False
     _finish(message, OutboxMessage.Status.SENT)
+    if kind.on_sent:
+        kind.on_sent(message.object_id)
     return True
 
 

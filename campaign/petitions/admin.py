@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -79,7 +80,7 @@ class PetitionVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Petition)
 class PetitionAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "goal", "version", "opens_at", "closes_at", "export_link"]
+    list_display = ["title", "kind", "status", "signatures", "goal", "version", "opens_at", "closes_at", "export_link"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -98,6 +99,22 @@ class PetitionAdmin(admin.ModelAdmin):
         (_("Dates"), {"fields": ["opens_at", "closes_at", "version", "created_at", "updated_at"]}),
         (_("Signers' details"), {"fields": ["retention_days", "closed_at"]}),
     ]
+
+    def get_queryset(self, request):
+        # The public count of each letter, from its counters (a few rows a letter).
+        return super().get_queryset(request).annotate(signature_total=Sum("counters__count"))
+
+    @admin.display(description=_("signatures"), ordering="signature_total")
+    def signatures(self, petition: Petition) -> str:
+        url = reverse("admin:petitions_signature_changelist")
+        return format_html(
+            '<a href="{}?petition__id__exact={}">{}</a> · <a href="{}">{}</a>',
+            url,
+            petition.pk,
+            intcomma(petition.signature_total or 0),
+            reverse("organise:letter", kwargs={"slug": petition.slug}),
+            _("dashboard"),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

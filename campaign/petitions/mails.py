@@ -86,3 +86,24 @@ def build_confirm(signature_id: int) -> EmailMultiAlternatives | None:
 
 def build_already_signed(signature_id: int) -> EmailMultiAlternatives | None:
     return build_already_signed_many([signature_id])[signature_id]
+
+
+def build_milestone(milestone_id: int) -> EmailMultiAlternatives | None:
+    """To the organisers: a letter has passed a milestone (a power of ten, or its goal)."""
+    from campaign.accounts.roles import notify_organisers
+    from campaign.petitions.models import Milestone
+
+    milestone = Milestone.objects.select_related("petition").filter(pk=milestone_id).first()
+    if milestone is None:
+        return None
+    petition = milestone.petition
+    context = {
+        "milestone": milestone,
+        "title": petition.title,
+        "goal": petition.goal,
+        "dashboard_url": absolute_url(reverse("organise:letter", kwargs={"slug": petition.slug})),
+        "petition_url": absolute_url(petition.get_absolute_url()),
+        # Sent to accounts, not to one signer or contact: the page where anyone asks.
+        "privacy_url": absolute_url(reverse("privacy:request")),
+    }
+    return notify_organisers(render_mail("petitions/email/milestone", context, ""))

@@ -272,6 +272,11 @@ class Signature(models.Model):
                 name="signature_wall_idx",
             ),
             models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="signature_pending_idx"),
+            # The dashboard's "refused" figure per letter. Only refused signatures have an
+            # entry, a handful, so signing writes nothing more to it.
+            models.Index(
+                fields=["petition"], condition=Q(mail_failed_at__isnull=False), name="signature_mail_refused_idx"
+            ),
             # Counts by source read this index alone (an index-only scan of the counted
             # signatures that came with a code), never the letter's million rows.
             models.Index(
@@ -343,6 +348,58 @@ class SignatureExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition} by {self.exported_by} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignatureDay(models.Model):
+    """What happened to a letter on one day (UTC): signatures received, confirmed, and
+    confirmation mails sent, one row per (letter, day, shard).
+
+    The organisers' dashboard charts these; a GROUP BY over the signatures took 0.8 s at
+    a million rows (docs/adr/0008-daily-counts.md). Each event adds 1 to a random shard,
+    as the counters do, so a surge does not queue on one row. Events are counted when
+    they happen and never taken back: a signature purged or withdrawn later was still
+    received and confirmed that day.
+    """
+
+    SHARDS = 4
+
+    # signature_day_unique_shard leads with the letter and serves every lookup by letter.
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="days", db_index=False)
+    day = models.DateField()
+    shard = models.PositiveSmallIntegerField()
+    signed = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    mailed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "day", "shard"], name="signature_day_unique_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.day}/{self.shard}: {self.signed} signed, {self.confirmed} confirmed"
+
+
+class Milestone(models.Model):
+    """A count a letter has passed (10, 100, 1,000, … and its goal), recorded once: the
+    unique constraint is what makes the organisers' mail go out once, however many
+    confirmations cross the line at the same moment."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="milestones", db_index=False)
+    threshold = models.PositiveIntegerField(_("signatures"))
+    is_goal = models.BooleanField(_("the goal"), default=False)
+    reached_at = models.DateTimeField(_("reached"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["petition", "threshold"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "threshold"], name="milestone_once_per_letter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.threshold}"
 
 
 # --- The hand-in ------------------------------------------------------------------------

@@ -20,16 +20,18 @@ from django.utils import timezone, translation
 from campaign.coalition.services import endorsements_tell_new_version
 from campaign.core.emails import normalise_email
 from campaign.core.models import OutboxMessage
-from campaign.core.outbox import outbox_create_with, outbox_enqueue
+from campaign.core.outbox import outbox_create_with, outbox_enqueue, outbox_resend
 from campaign.core.pagecache import page_forget, public_pages_changed
 from campaign.core.ratelimit import keyed_hash
 from campaign.petitions.forms import CONSENT_TEXT
 from campaign.petitions.models import (
     DeliveryPack,
+    Milestone,
     Petition,
     PetitionVersion,
     Signature,
     SignatureCounter,
+    SignatureDay,
     Source,
     new_partner_token,
 )
@@ -39,6 +41,9 @@ logger = logging.getLogger(__name__)
 MAIL_CONFIRM = "petitions.confirm"
 MAIL_ALREADY_SIGNED = "petitions.already_signed"
 MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SIGNED)
+MAIL_MILESTONE = "petitions.milestone"
+# The dashboard's "resend" queues at most this many refused mails of a letter at once.
+RESEND_BATCH = 500
 # A person may ask for the mail again, but not flood an inbox with it: a few mails a day,
 # never two within minutes. A cap per window rather than for life, so whoever wants to
 # withdraw can always have their link mailed again, a day later at worst.
@@ -236,6 +241,7 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
             raise IntegrityError("the signature taken a moment ago is gone")
         signature_remind(signature=existing)
         return existing
+    _day_add(petition_id=petition.pk, signed=1)
     return signature
 
 
@@ -306,6 +312,91 @@ def _counter_add(*, petition_id: int, country: str, delta: int) -> None:
     transaction.on_commit(lambda: cache.delete_many([count_cache_key(petition_id), wall_cache_key(petition_id)]))
 
 
+def _day_add(*, petition_id: int, signed: int = 0, confirmed: int = 0) -> None:
+    """Count a signature received or confirmed today, on a random shard of the day's
+    row (SignatureDay). A statistic for the dashboard: the signature never waits on it."""
+    table = SignatureDay._meta.db_table
+    with connection.cursor() as cursor:
+        # The table name comes from the model; every value is bound.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (petition_id, day, shard, signed, confirmed, mailed)
+            VALUES (%s, %s, %s, %s, %s, 0)
+            ON CONFLICT (petition_id, day, shard) DO UPDATE
+            SET signed = {table}.signed + EXCLUDED.signed, confirmed = {table}.confirmed + EXCLUDED.confirmed
+            """,  # noqa: S608  # nosec B608
+            [petition_id, timezone.now().date(), random.randrange(SignatureDay.SHARDS), signed, confirmed],  # noqa: S311
+        )
+
+
+def signature_days_add(*, petition: Petition, signatures: list[Signature]) -> None:
+    """Count signatures written outside the signing workflow (the demo's) in the daily
+    counts, on the days they carry, as signing and confirming would have."""
+    events: dict = {}
+    for signature in signatures:
+        events.setdefault(signature.created_at.date(), [0, 0])[0] += 1
+        if signature.confirmed_at:
+            events.setdefault(signature.confirmed_at.date(), [0, 0])[1] += 1
+    for day, (signed, confirmed) in events.items():
+        row, _ = SignatureDay.objects.get_or_create(petition=petition, day=day, shard=0)
+        SignatureDay.objects.filter(pk=row.pk).update(signed=F("signed") + signed, confirmed=F("confirmed") + confirmed)
+
+
+def signature_mail_sent(signature_id: int) -> None:
+    """A signer's mail went out: count it on today's row of its letter (the outbox calls
+    this after each sent mail of the signing kinds)."""
+    table = SignatureDay._meta.db_table
+    with connection.cursor() as cursor:
+        # The table names come from the models; every value is bound.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (petition_id, day, shard, signed, confirmed, mailed)
+            SELECT petition_id, %s, %s, 0, 0, 1 FROM {Signature._meta.db_table} WHERE id = %s
+            ON CONFLICT (petition_id, day, shard) DO UPDATE SET mailed = {table}.mailed + 1
+            """,  # noqa: S608  # nosec B608
+            [timezone.now().date(), random.randrange(SignatureDay.SHARDS), signature_id],  # noqa: S311
+        )
+
+
+def milestone_thresholds(total: int) -> list[int]:
+    """The powers of ten a count of `total` has reached (10, 100, …)."""
+    thresholds, threshold = [], 10
+    while threshold <= total:
+        thresholds.append(threshold)
+        threshold *= 10
+    return thresholds
+
+
+def _milestones_reach(*, petition_id: int, total: int) -> None:
+    """Record every milestone (power of ten, the goal) that `total` has reached and the
+    letter had not, and queue the organisers' mail for each new one, in the caller's
+    transaction. ON CONFLICT DO NOTHING against milestone_once_per_letter: of two
+    confirmations that both see the line crossed, one records it, the other nothing.
+    Every threshold up to the total is offered, not only the one just crossed, so that
+    confirmations committing together, none of which saw the exact figure, miss none;
+    in ascending order, so that two of them wait on each other's rows in one order and
+    never deadlock."""
+    table = Milestone._meta.db_table
+    with connection.cursor() as cursor:
+        # The table names come from the models; every value is bound.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (petition_id, threshold, is_goal, reached_at)
+            SELECT p.id, t.threshold, t.threshold = p.goal, %s
+            FROM {Petition._meta.db_table} p
+            CROSS JOIN LATERAL (SELECT unnest(%s::integer[]) UNION SELECT p.goal) AS t(threshold)
+            WHERE p.id = %s AND t.threshold <= %s
+            ORDER BY t.threshold
+            ON CONFLICT (petition_id, threshold) DO NOTHING
+            RETURNING id
+            """,  # noqa: S608  # nosec B608
+            [timezone.now(), milestone_thresholds(total), petition_id, total],
+        )
+        reached = [row[0] for row in cursor.fetchall()]
+    for milestone_id in reached:
+        outbox_enqueue(kind=MAIL_MILESTONE, object_id=milestone_id)
+
+
 def _lock_counters(petition_id: int, *, exclusive: bool) -> None:
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
@@ -368,7 +459,9 @@ def signature_confirm(*, signature: Signature) -> Confirmation:
         signer_number = None
         if updated:
             _counter_add(petition_id=signature.petition_id, country=signature.country, delta=1)
+            _day_add(petition_id=signature.petition_id, confirmed=1)
             signer_number = SignatureCounter.objects.total_for(signature.petition_id)
+            _milestones_reach(petition_id=signature.petition_id, total=signer_number)
         signature.refresh_from_db()
     return Confirmation(signature=signature, newly_confirmed=bool(updated), signer_number=signer_number)
 
@@ -425,6 +518,33 @@ def signature_invalidate(*, signature: Signature) -> bool:
 def signature_mail_refused(signature_id: int) -> None:
     """The address refused our mail for good: flag it for organisers to look at."""
     Signature.objects.filter(pk=signature_id, mail_failed_at__isnull=True).update(mail_failed_at=timezone.now())
+
+
+def signature_mails_resend(*, petition: Petition) -> int:
+    """An organiser has a letter's refused confirmation mails tried again: for each
+    signature still pending whose mail was refused, its failed mail is queued anew
+    (the outbox's resend) and the flag cleared. At most RESEND_BATCH at once. Returns
+    how many were queued."""
+    refused = list(
+        Signature.objects.pending()
+        .filter(petition=petition, mail_failed_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RESEND_BATCH]
+    )
+    if not refused:
+        return 0
+    with transaction.atomic():
+        # The latest failed mail of each: the one that made the flag.
+        failed = dict(
+            OutboxMessage.objects.filter(kind=MAIL_CONFIRM, object_id__in=refused, status=OutboxMessage.Status.FAILED)
+            .order_by("object_id", "-pk")
+            .distinct("object_id")
+            .values_list("object_id", "pk")
+        )
+        for message_id in failed.values():
+            outbox_resend(message_id=message_id)
+        Signature.objects.filter(pk__in=failed).update(mail_failed_at=None)
+    return len(failed)
 
 
 def signature_erase(*, signature: Signature) -> bool:

@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.urls import reverse
 
+from campaign.accounts.adapter import LOGGED_IN_AT
 from campaign.accounts.roles import EDITOR, ORGANISER, REPRESENTATIVE, ROLES, needs_mfa, roles_sync
 from tests.coalition.helpers import make_user, organiser, totp_code
 
@@ -63,22 +64,58 @@ def test_organiser_without_totp_is_walked_to_setup_from_any_page(client):
         assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_organiser_first_login_is_walked_through_totp_setup(client):
+def test_organiser_first_login_is_walked_through_totp_setup_to_the_dashboard(client):
     make_user("o@example.org", role=ORGANISER, is_staff=True)
     response = client.post(reverse("account_login"), {"login": "o@example.org", "password": PASSWORD}, follow=True)
-    # allauth asks for the password once more before an authenticator is added.
-    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
-    assert "two-factor authentication" in response.content.decode()
-    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    # Straight to the setup: the password given a moment ago is not asked for again.
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
-    assert 'name="code"' in response.content.decode()
+    html = response.content.decode()
+    assert "two-factor authentication" in html and 'name="code"' in html
     secret = client.session["mfa.totp.secret"]
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
-    # Then the recovery codes, shown once, to keep somewhere safe.
+    # Then the recovery codes, shown once, to keep somewhere safe, and the way on.
     assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
-    assert "Unused codes" in response.content.decode()
+    html = response.content.decode()
     assert Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES).exists()
+    codes = Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES).wrap().get_unused_codes()
+    assert codes[0] in html
+    assert f'href="{reverse("organise:dashboard")}"' in html
+    assert client.get(reverse("organise:dashboard")).status_code == 200
     assert client.get(reverse("coalition:review")).status_code == 200
+
+
+def test_setup_long_after_the_login_asks_for_the_password_again(client, settings):
+    make_user("o@example.org", role=ORGANISER, is_staff=True)
+    client.post(reverse("account_login"), {"login": "o@example.org", "password": PASSWORD})
+    session = client.session
+    session[LOGGED_IN_AT] -= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1
+    session.save()
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_a_second_authenticator_change_still_asks_for_the_password(client):
+    user = organiser()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
+    response = client.get(reverse("mfa_generate_recovery_codes"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_a_forced_login_without_a_password_does_not_skip_the_password(client):
+    client.force_login(make_user("o@example.org", role=ORGANISER, is_staff=True))
+    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_an_editor_lands_on_the_admin_and_an_organiser_on_the_dashboard(client):
+    for user, page in [
+        (make_user("e@example.org", role=EDITOR, is_staff=True, totp=True), "admin:index"),
+        (organiser(), "organise:dashboard"),
+    ]:
+        client.logout()
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
+        assert response["Location"] == reverse(page)
 
 
 def test_organiser_with_totp_must_give_a_code_to_log_in(client):

@@ -64,8 +64,8 @@ def test_apply_confirm_review_approve_invite_edit(live_server, transactional_db,
     desk.get_by_label("Email").fill(boss.email)
     desk.get_by_label("Password").fill(PASSWORD)
     desk.get_by_role("button", name="Log in").click()
-    desk.get_by_label("Code:").fill(totp_code(boss.totp_secret))
-    desk.get_by_role("button", name="Sign In").click()
+    desk.get_by_label("Code").fill(totp_code(boss.totp_secret))
+    desk.get_by_role("button", name="Log in").click()
     desk.get_by_role("heading", name="Applications to review").wait_for()
     desk.get_by_role("link", name="Harbour Digital Rights").click()
     assert "matches the website" in desk.content()
@@ -88,13 +88,12 @@ def test_apply_confirm_review_approve_invite_edit(live_server, transactional_db,
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("The same password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    # Like every role, a representative sets up an authenticator app first.
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    # Like every role, a representative sets up an authenticator app first, without
+    # being asked again for the password just chosen.
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
-    page.get_by_text("Unused codes").wait_for()
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    page.get_by_role("heading", name="Recovery codes").wait_for()
     page.goto(f"{base}/coalition/manage/")
     page.get_by_role("heading", name=re.compile("Edit the profile of Harbour Digital Rights")).wait_for()
     page.get_by_label("What the organisation does").fill("Privacy defenders on the Irish coast.")

@@ -162,8 +162,10 @@ def test_invitation_creates_account_logs_in_and_opens_the_profile(client):
         url, {"password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"}
     )
     assert response["Location"] == reverse("coalition:profile", args=[contact.organisation.slug])
-    # Like every role, a representative sets up two-factor authentication first.
+    # Like every role, a representative sets up two-factor authentication first, and is
+    # not asked for the password just chosen before it.
     assert client.get(response["Location"])["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
     contact.refresh_from_db()
     enrol_totp(contact.user)
     assert client.get(response["Location"]).status_code == 200

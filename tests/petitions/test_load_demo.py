@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from campaign.organise.selectors import letter_totals
 from campaign.petitions.models import Petition, Signature
 from campaign.petitions.selectors import signature_count
 
@@ -24,6 +25,9 @@ def test_load_demo_creates_an_open_letter_with_demands_and_marked_demo_signers(d
     assert demo.exists() and all(signature.is_demo for signature in demo)
     assert all(signature.email.endswith("@example.org") for signature in demo)
     assert signature_count(petition) == demo.count()
+    # The dashboard counts them too, on the days they carry.
+    totals = letter_totals(petition)
+    assert totals.signed == totals.confirmed == demo.count()
 
 
 def test_load_demo_twice_changes_nothing(django_capture_on_commit_callbacks):
@@ -33,3 +37,5 @@ def test_load_demo_twice_changes_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo")
     assert snapshot() == first
+    petition = Petition.objects.get(slug="ban-biometric-mass-surveillance")
+    assert letter_totals(petition).signed == Signature.objects.filter(petition=petition).count()

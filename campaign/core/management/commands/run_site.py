@@ -80,7 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "\n"
             f"  The site:    {settings.SITE_URL}/\n"
-            f"  The admin:   {settings.SITE_URL}/admin/ (organiser login above)\n"
+            f"  Organisers:  {settings.SITE_URL}/organise/ and {settings.SITE_URL}/admin/ (login above)\n"
             f"  Mails:       {mails}\n"
             "  Stop with Ctrl-C.\n"
         )

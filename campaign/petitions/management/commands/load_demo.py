@@ -40,10 +40,10 @@ class Command(BaseCommand):
         services.petition_record_version(petition=petition)
         petition.refresh_from_db()
         now = timezone.now()
-        added = 0
+        made_now = []
         for number, (name, country, city) in enumerate(letter.DEMO_SIGNATURES, start=1):
             email = f"demo-signer-{number}@example.org"
-            _, made = Signature.objects.get_or_create(
+            signature, made = Signature.objects.get_or_create(
                 petition=petition,
                 email_normalised=email,
                 defaults={
@@ -60,7 +60,10 @@ class Command(BaseCommand):
                     "confirmed_at": now - timedelta(hours=number, minutes=-5),
                 },
             )
-            added += made
+            if made:
+                made_now.append(signature)
+        added = len(made_now)
+        services.signature_days_add(petition=petition, signatures=made_now)
         transaction.on_commit(lambda: services.counts_reconcile(petition=petition))
         loaded = load_evidence(petition=petition)
         self.stdout.write(
