@@ -142,6 +142,8 @@ class Stack:
             ORGANISER_EMAIL=ORGANISER[0],
             ORGANISER_PASSWORD=ORGANISER[1],
             CAMPAIGN_BROKER_DIR=str(WORK / "broker"),
+            # The pace of an update's mails is set where they are queued, in the worker.
+            UPDATE_MAILS_PER_SECOND=os.environ.get("BENCH_UPDATE_RATE", "500"),
         )
         if self.redis:
             import redis

@@ -4,8 +4,8 @@ Inserts the signers with one SQL statement, runs `manage.py send_update` (which 
 every mail and says how long that took), then watches the SMTP sink until every signer
 has their mail: the delivery rate (from the sink's own timestamps), and the RSS of the
 Celery worker's processes sampled every half second, so a leak shows as growth. The
-command's UPDATE_MAILS_PER_SECOND is BENCH_UPDATE_RATE (default 500/s): above the
-target, so the rate measured is what this machine delivers up to 500/s, yet not so far
+stack's UPDATE_MAILS_PER_SECOND (the worker paces the mails) is BENCH_UPDATE_RATE
+(default 500/s): above the target, so the rate measured is what this machine delivers up to 500/s, yet not so far
 above it that mails wait past OUTBOX_CLAIM_SECONDS, when the outbox's sweep would hand
 them over one task each (what a production rate set beyond the machine would cost).
 The worker's steps (the send's own and beat's every second) drain in parallel up to its
@@ -24,7 +24,7 @@ import time
 import psutil
 
 SIGNERS = int(os.environ.get("BENCH_UPDATE_SIGNERS", "100000"))
-RATE = int(os.environ.get("BENCH_UPDATE_RATE", "500"))
+RATE = int(os.environ.get("BENCH_UPDATE_RATE", "500"))  # the stack's worker gets it too (bench/run.py)
 SLUG = "updates-bench"
 BODY = """Dear supporter,
 

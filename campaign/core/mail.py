@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 Builder = Callable[[int], EmailMultiAlternatives | None]
 BatchBuilder = Callable[[list[int]], dict[int, EmailMultiAlternatives | None]]
 FailureHook = Callable[[int], None]
-SentHook = Callable[[int], None]
+# Called once per drained batch with the ids of the kind's mails it sent.
+SentHook = Callable[[list[int]], None]
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,10 @@ def outbox_send(*, message_id: int) -> bool:
     if not claimed:
         return False
     with _smtp_session() as session:
-        return _deliver(claimed[0], _build_batch(claimed)[claimed[0].pk], session)
+        sent = _deliver(claimed[0], _build_batch(claimed)[claimed[0].pk], session)
+    if sent:
+        _tell_sent(claimed)
+    return sent
 
 
 def outbox_drain() -> int:
@@ -266,12 +269,26 @@ def _drain_batches() -> int:
     with _smtp_session() as session:
         while batch := _claim(limit=DRAIN_BATCH):
             built = _build_batch(batch)
+            delivered = []
             for message in batch:
                 try:
-                    sent += _deliver(message, built[message.pk], session)
+                    if _deliver(message, built[message.pk], session):
+                        delivered.append(message)
                 except MailDeferred as deferred:
                     _send_later(message.pk, deferred.retry_in)
+            _tell_sent(delivered)
+            sent += len(delivered)
     return sent
+
+
+def _tell_sent(messages: list[OutboxMessage]) -> None:
+    """Call each kind's on_sent hook once for the batch's sent mails of that kind."""
+    by_kind: dict[str, list[int]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message.object_id)
+    for kind_name, object_ids in by_kind.items():
+        if on_sent := mail.kind(kind_name).on_sent:
+            on_sent(object_ids)
 
 
 @contextlib.contextmanager
@@ -373,8 +390,6 @@ def _deliver(message: OutboxMessage, email: Built, session) -> bool:
         _fail_for_good(message, kind, error)
         return False
     _finish(message, OutboxMessage.Status.SENT)
-    if kind.on_sent:
-        kind.on_sent(message.object_id)
     return True
 
 

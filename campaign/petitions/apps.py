@@ -16,13 +16,13 @@ class PetitionsConfig(AppConfig):
             mails.build_confirm,
             services.signature_mail_refused,
             build_many=mails.build_confirm_many,
-            on_sent=services.signature_mail_sent,
+            on_sent=services.signatures_mailed,
         )
         mail.register(
             services.MAIL_ALREADY_SIGNED,
             mails.build_already_signed,
             services.signature_mail_refused,
             build_many=mails.build_already_signed_many,
-            on_sent=services.signature_mail_sent,
+            on_sent=services.signatures_mailed,
         )
         mail.register(services.MAIL_MILESTONE, mails.build_milestone)

@@ -342,19 +342,20 @@ def signature_days_add(*, petition: Petition, signatures: list[Signature]) -> No
         SignatureDay.objects.filter(pk=row.pk).update(signed=F("signed") + signed, confirmed=F("confirmed") + confirmed)
 
 
-def signature_mail_sent(signature_id: int) -> None:
-    """A signer's mail went out: count it on today's row of its letter (the outbox calls
-    this after each sent mail of the signing kinds)."""
+def signatures_mailed(signature_ids: list[int]) -> None:
+    """Signers' mails went out: count them on today's rows of their letters, in one
+    statement per drained batch (the outbox calls this for the signing kinds)."""
     table = SignatureDay._meta.db_table
     with connection.cursor() as cursor:
         # The table names come from the models; every value is bound.
         cursor.execute(
             f"""
             INSERT INTO {table} (petition_id, day, shard, signed, confirmed, mailed)
-            SELECT petition_id, %s, %s, 0, 0, 1 FROM {Signature._meta.db_table} WHERE id = %s
-            ON CONFLICT (petition_id, day, shard) DO UPDATE SET mailed = {table}.mailed + 1
+            SELECT petition_id, %s, %s, 0, 0, count(*) FROM {Signature._meta.db_table} WHERE id = ANY(%s)
+            GROUP BY petition_id
+            ON CONFLICT (petition_id, day, shard) DO UPDATE SET mailed = {table}.mailed + EXCLUDED.mailed
             """,  # noqa: S608  # nosec B608
-            [timezone.now().date(), random.randrange(SignatureDay.SHARDS), signature_id],  # noqa: S311
+            [timezone.now().date(), random.randrange(SignatureDay.SHARDS), signature_ids],  # noqa: S311
         )
 
 
