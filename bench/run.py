@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
-from bench.updates import scenario_updates
+from bench import updates
 from campaign.core import processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -730,6 +730,29 @@ def scenario_multinode(stack: Stack, machine: dict, seconds: float) -> None:
 SCENARIOS = {"ceiling": scenario_ceiling, "sign": scenario_sign, "read": scenario_read, "export": scenario_export}
 SCENARIOS["search"] = scenario_search
 SCENARIOS["multinode"] = scenario_multinode
+
+
+def scenario_updates(stack: Stack, machine: dict, seconds: float) -> None:
+    measured = updates.run(stack)
+    result, cpu = measured["result"], measured["cpu_seconds"]
+    wanted, received, twice = result["signers_opted_in"], result["mails_at_sink"], result["mails_twice"]
+    table(f"an update to {wanted:,} opted-in signers (queue, then deliver to the SMTP sink)", list(result.items()))
+    table("CPU from the command to the last mail", cpu_rows({"cpu_seconds": cpu}, received, "mail"))
+    save(
+        "updates",
+        machine,
+        {**result, "cpu_seconds": cpu, "worker_rss_mb_over_time": measured["worker_rss_mb_over_time"]},
+    )
+    target(f"update to {wanted:,} signers queued", f"{result['seconds_to_queue']} s", "< 60 s",
+           result["mails_queued"] == wanted and result["seconds_to_queue"] < 60)  # fmt: skip
+    target("update mails delivered per second", f"{result['delivery_rate_per_second']}/s", "≥ 300/s",
+           result["delivery_rate_per_second"] >= 300)  # fmt: skip
+    target("update: every signer mailed, once", f"{received} / {wanted}, {twice} twice", "all, none twice",
+           received == wanted and twice == 0)  # fmt: skip
+    growth = result["worker_rss_mb_peak_second_half"] - result["worker_rss_mb_peak_first_half"]
+    target("update: worker memory flat (peak, second half minus first)", f"{growth:+.1f} MB", "< 20 MB", growth < 20)
+
+
 SCENARIOS["updates"] = scenario_updates
 
 

@@ -16,6 +16,9 @@ from campaign.petitions.models import Petition
 from campaign.updates import services
 from campaign.updates.forms import UpdateForm
 
+# How long the command waits for a worker that is queueing the mails itself.
+FAN_OUT_PATIENCE = 120
+
 
 class Command(BaseCommand):
     help = "Send an update (Markdown from a file) to the confirmed signers of a letter who asked for updates."
@@ -45,16 +48,24 @@ class Command(BaseCommand):
         )
         services.update_send(update=update, by=None)
         started = time.monotonic()
-        # Queue every mail here rather than wait for the worker's steps: the command then
-        # reports the real count. The worker sends them (and would finish a fan-out this
-        # command did not, were it interrupted).
-        services.update_fan_out(update_id=update.pk)
-        update.refresh_from_db()
+        # Queue every mail here rather than wait for the worker's steps, so the command
+        # reports the real count. A worker's step may hold the update meanwhile (its
+        # fan-out skips a locked update): then wait for it to finish queueing.
+        while True:
+            services.update_fan_out(update_id=update.pk)
+            update.refresh_from_db()
+            if update.queued_at is not None or time.monotonic() - started > FAN_OUT_PATIENCE:
+                break
+            time.sleep(0.2)
         seconds = time.monotonic() - started
         rate = settings.UPDATE_MAILS_PER_SECOND
+        queued = update.recipients_queued
+        if update.queued_at is None:
+            self.stdout.write(f"Update {update.pk}: {queued} mails queued so far; the worker queues the rest.")
+            return
         self.stdout.write(
-            f"Update {update.pk}: {update.recipients_queued} mails queued in {seconds:.1f} s; "
-            f"the worker sends them at up to {rate}/s (about {update.recipients_queued / rate:.0f} s)."
+            f"Update {update.pk}: {queued} mails queued in {seconds:.1f} s; "
+            f"the worker sends them at up to {rate}/s (about {queued / rate:.0f} s)."
         )
 
     @staticmethod
