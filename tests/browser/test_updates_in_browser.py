@@ -29,8 +29,8 @@ def test_compose_preview_test_send_and_unsubscribe(live_server, transactional_db
     desk.get_by_label("Email").fill(boss.email)
     desk.get_by_label("Password").fill(PASSWORD)
     desk.get_by_role("button", name="Log in").click()
-    desk.get_by_label("Code:").fill(totp_code(boss.totp_secret))
-    desk.get_by_role("button", name="Sign In").click()
+    desk.get_by_label("Code").fill(totp_code(boss.totp_secret))
+    desk.get_by_role("button", name="Log in").click()
     desk.get_by_role("heading", name=re.compile("Updates to the supporters of")).wait_for()
     assert "2 confirmed signers have asked for updates." in desk.content()
 
