@@ -43,8 +43,9 @@ format: $(VENV)/.installed ## Format the code
 migrations: $(VENV)/.installed ## Write migrations for model changes
 	$(BIN)/python manage.py makemigrations
 
-messages: $(VENV)/.installed ## Extract translatable strings
-	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var
+messages: $(VENV)/.installed ## Extract translatable strings into the catalogues, then compile them
+	$(BIN)/python manage.py makemessages --all --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The locks: production (psycopg2 built from source) first, then laptops and CI held to
 # the same versions of everything they share. pip-compile keeps every pin it can, so

@@ -191,7 +191,14 @@ TEMPLATES = [
 # --- Internationalisation ------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language's own name, as the switcher shows it to people who read that language.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("pt-br", "Português (Brasil)"),
+]
 LOCALE_PATHS = [BASE_DIR / "campaign" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

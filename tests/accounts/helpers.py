@@ -15,7 +15,13 @@ def enrol_totp(user) -> str:
 
 
 def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    """The code an authenticator app shows now. allauth accepts only the current period's
+    code, so a code from a period's last seconds waits for the next period: a slow browser
+    would otherwise submit it after it expired."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 5:
+        time.sleep(period - time.time() % period + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def reauthenticate(client, password: str) -> None:
