@@ -2,7 +2,9 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware import locale
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +48,14 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable: %s", type(exception).__name__)
             return database_unavailable_response(request)
         return None
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, less its `Vary: Accept-Language`. The language comes from the address
+    alone (i18n_patterns, English unprefixed): a page without a prefix is always in
+    LANGUAGE_CODE whatever the browser asks for, so the header would only split every
+    shared cache's copy of an English page by each browser's list of languages."""
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -131,6 +131,7 @@ def admin_change(client, petition, **changes):
         "versions-INITIAL_FORMS": 0,
         "versions-MIN_NUM_FORMS": 0,
         "versions-MAX_NUM_FORMS": 0,
+        **empty_inline("translations"),
         **empty_inline("deliveries"),
         **empty_inline("responses"),
         **changes,
