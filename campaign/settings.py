@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "campaign.core.requestid.RequestIdMiddleware",
     # Before the host check and the HTTPS redirect: a load balancer probes by IP, over http.
     "campaign.core.health.HealthMiddleware",
+    "campaign.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "campaign.core.middleware.DatabaseUnavailableMiddleware",
@@ -432,6 +433,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # bigger one goes to a temporary file, which the logo form refuses. The proxy caps
 # the whole body (docs/operations.md).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The whole body, files included, as the proxy's client_max_body_size (deploy/nginx.conf):
+# a site run without the proxy refuses what it would have refused.
+REQUEST_BODY_MAX_BYTES = 3 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+
+from campaign.core.emails import validate_mailable_domain
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +34,7 @@ class User(AbstractUser):
     sign letters never have an account."""
 
     username = None
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True, validators=[validate_mailable_domain])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
