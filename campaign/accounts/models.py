@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from campaign.core.emails import validate_mailable_domain
-from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
