@@ -202,6 +202,12 @@ def mastodon_host(value: str) -> str:
     return host
 
 
+# A page that shows the Mastodon form lets forms lead to any https address: the form
+# posts to our own /share/mastodon/, but Chromium checks `form-action` against the
+# redirect to the reader's server too, whichever server that is.
+MASTODON_FORM_CSP = {"form-action": ["https:"]}
+
+
 class MastodonShareForm(AccessibleForm):
     instance = forms.CharField(
         label=_("Your Mastodon server"),

@@ -2,6 +2,7 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaign.coalition.models import Organisation
-from campaign.core.forms import MastodonShareForm
+from campaign.core.forms import MASTODON_FORM_CSP, MastodonShareForm
 from campaign.core.links import absolute_url
 from campaign.core.middleware import database_unavailable_response, is_database_unavailable
 from campaign.core.pagecache import public_page
@@ -76,6 +77,7 @@ PAGE_COOKIES = (
 )
 
 
+@csp_update(MASTODON_FORM_CSP)
 def share_mastodon(request):
     """Mastodon has no one server to share to: the reader names theirs, and is sent to
     its share page with the letter's title and address. Only a bare host name passes

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from csp.decorators import csp_replace
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.core.forms import MASTODON_FORM_CSP
 from campaign.core.origin import same_origin_post
 from campaign.core.pagecache import is_personal, page_lookup, public_page
 from campaign.core.ratelimit import client_ip, hits, rate_limited, request_limits
@@ -88,6 +89,7 @@ def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
     }
 
 
+@csp_update(MASTODON_FORM_CSP)
 @public_page
 def petition_detail(request, slug: str):
     """The page a crowd reads, the same for every anonymous reader: Django keeps it
@@ -250,6 +252,7 @@ def petition_thanks(request, slug: str):
     return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
 
 
+@csp_update(MASTODON_FORM_CSP)
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request, slug: str, token: str):
