@@ -64,6 +64,7 @@ PAGE_COOKIES = (
             "home",
             "petitions:list",
             "petitions:detail",
+            "petitions:embed",
             "petitions:resend",
             "articles:list",
             "coalition:directory",

@@ -171,6 +171,7 @@ def _sign(request, slug: str, *, embed: bool):
     return redirect(thanks, slug=petition.slug)
 
 
+@csp_update(MASTODON_FORM_CSP)  # a form with errors shows the letter page again
 @same_origin_post
 @require_POST
 def petition_sign(request, slug: str):
