@@ -13,7 +13,7 @@ import io
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, npgettext
 from PIL import Image, ImageDraw, ImageFont
 
 from campaign.petitions.models import Petition
@@ -88,7 +88,7 @@ def draw(*, title: str, count: int, campaign_name: str) -> bytes:
     number = intcomma(figure) + ("+" if rounded else "")
     count_font = _font(64, bold=True)
     pen.text((MARGIN, HEIGHT - 150), number, font=count_font, fill=ACCENT)
-    label = ngettext("signature", "signatures", figure)
+    label = npgettext("after a number", "signature", "signatures", figure)
     pen.text((MARGIN + count_font.getlength(number) + 20, HEIGHT - 132), label, font=_font(40), fill=PAPER)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -226,7 +226,7 @@ def petition_badge(request, slug: str):
     works in newsletters and on sites that forbid frames. Caches may keep it a minute."""
     petition = selectors.public_letter(slug)
     count = selectors.signature_count(petition)
-    label = ngettext("signature", "signatures", count)
+    label = npgettext("after a number", "signature", "signatures", count)
     figure = intcomma(count)
     # A rough width from the number of characters: DejaVu-like sans at 11 px is ~7 px a character.
     label_width = 12 + 7 * len(label)

@@ -100,7 +100,7 @@ def test_the_mastodon_form_goes_to_the_readers_own_server(page, live_server, tra
 
     page.route("https://social.example.net/**", mastodon)
     page.goto(live_server.url + petition.get_absolute_url())
-    page.get_by_label("Share on Mastodon: your server").fill("https://Social.Example.net/")
+    page.get_by_label("Your Mastodon server").fill("https://Social.Example.net/")
     page.get_by_role("button", name="Share on Mastodon").click()
     page.get_by_role("heading", name="Compose").wait_for()
     url = urlsplit(shared[0])

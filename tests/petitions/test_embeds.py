@@ -109,6 +109,13 @@ def test_the_embed_form_is_refused_when_posted_from_another_site(client):
     assert not Signature.objects.exists()
 
 
+def test_the_embed_of_a_closed_letter_says_so_and_has_no_form(client):
+    petition = PetitionFactory(status="closed")
+    html = client.get(reverse("petitions:embed", args=[petition.slug])).content.decode()
+    assert "This letter is closed" in html
+    assert "<form" not in html
+
+
 def test_an_embed_of_a_draft_is_not_found(client):
     petition = PetitionFactory(status="draft")
     assert client.get(reverse("petitions:embed", args=[petition.slug])).status_code == 404
