@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from campaign.petitions import services
 from campaign.petitions.models import Signature, Source
+from tests.core.test_safe_defaults import PRODUCTION, manage
 from tests.factories import PetitionFactory
 from tests.petitions.helpers import sign_data
 from tests.petitions.test_sources import source_in_form
@@ -176,3 +177,26 @@ def test_a_preflight_to_the_api_is_answered_for_reading_only(client):
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     assert "Access-Control-Allow-Credentials" not in response
+
+
+@pytest.mark.parametrize(
+    ("value", "sources"),
+    [
+        (
+            "https://partner.example https://*.coalition.example",
+            "['https://partner.example', 'https://*.coalition.example']",
+        ),
+        ("https://partner.example,https://other.example", "['https://partner.example', 'https://other.example']"),
+        ("", "[\"'none'\"]"),
+    ],
+)
+def test_who_may_frame_the_embed_is_set_per_deployment(value, sources):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMBED_FRAME_ANCESTORS)",
+        **PRODUCTION,
+        EMBED_FRAME_ANCESTORS=value,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == sources
