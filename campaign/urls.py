@@ -18,6 +18,7 @@ admin.site.index_title = _("Organisers' admin")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("share/mastodon/", core_views.share_mastodon, name="share-mastodon"),
     path("privacy/my-data/", include("campaign.privacy.urls")),
     path("letters/", include("campaign.petitions.urls")),
     path("api/", include("campaign.api_urls")),
