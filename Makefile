@@ -44,7 +44,7 @@ migrations: $(VENV)/.installed ## Write migrations for model changes
 	$(BIN)/python manage.py makemigrations
 
 messages: $(VENV)/.installed ## Extract translatable strings into the catalogues, then compile them
-	$(BIN)/python manage.py makemessages --all --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
+	$(BIN)/python manage.py makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The locks: production (psycopg2 built from source) first, then laptops and CI held to

@@ -153,8 +153,11 @@ MIDDLEWARE = [
     "campaign.core.requestid.RequestIdMiddleware",
     # Before the host check and the HTTPS redirect: a load balancer probes by IP, over http.
     "campaign.core.health.HealthMiddleware",
+    "campaign.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the database check, so the API's 503 can be read by another site's script too.
+    "campaign.core.cors.ReadApiCorsMiddleware",
     "campaign.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.core.middleware.LocaleMiddleware",
@@ -364,6 +367,12 @@ DATA_CONTROLLER_ADDRESS = env("DATA_CONTROLLER_ADDRESS")
 # How long the link to "what do you hold about me" works: it opens a person's data.
 PRIVACY_ACCESS_LINK_HOURS = env_int("PRIVACY_ACCESS_LINK_HOURS", 24)
 
+# --- Who runs the campaign -----------------------------------------------------------
+# The home page says who runs the campaign and how to reach them.
+CAMPAIGN_ORGANISER = env("CAMPAIGN_ORGANISER", DATA_CONTROLLER_NAME)
+CAMPAIGN_ORGANISER_URL = env("CAMPAIGN_ORGANISER_URL")
+CAMPAIGN_CONTACT_EMAIL = env("CAMPAIGN_CONTACT_EMAIL", "hello@campaign.invalid")
+
 # --- allauth -------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -432,6 +441,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # bigger one goes to a temporary file, which the logo form refuses. The proxy caps
 # the whole body (docs/operations.md).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The whole body, files included, as the proxy's client_max_body_size (deploy/nginx.conf):
+# a site run without the proxy refuses what it would have refused.
+REQUEST_BODY_MAX_BYTES = 3 * 1024 * 1024
+
+# Who may frame a letter's embed page (/letters/<slug>/embed/), as CSP frame-ancestors
+# sources separated by spaces: any site by default, since partners embed it on sites we
+# do not list; e.g. "https://partner.example https://*.coalition.example" to restrict.
+# Every other page refuses to be framed.
+EMBED_FRAME_ANCESTORS = env("EMBED_FRAME_ANCESTORS", "*").replace(",", " ").split() or ["'none'"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -31,6 +31,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("share/mastodon/", core_views.share_mastodon, name="share-mastodon"),
     path("privacy/my-data/", include("campaign.privacy.urls")),
     path("letters/", include("campaign.petitions.urls")),
     path("accounts/", include("allauth.urls")),

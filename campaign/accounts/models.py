@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from campaign.core.emails import validate_mailable_domain
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -32,7 +34,7 @@ class User(AbstractUser):
     sign letters never have an account."""
 
     username = None
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True, validators=[validate_mailable_domain])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from campaign.core.emails import validate_mailable_domain
 from campaign.core.models import TimeStampedModel
 from campaign.petitions.models import Petition
 
@@ -190,7 +191,8 @@ class Contact(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=100)
     role = models.CharField(_("role"), max_length=100)
-    email = models.EmailField(_("email"), max_length=254)
+    # Organisers type these in the admin; invitations and decisions are mailed to them.
+    email = models.EmailField(_("email"), max_length=254, validators=[validate_mailable_domain])
     verified_at = models.DateTimeField(_("address verified"), null=True, blank=True)
     wants_updates = models.BooleanField(_("consents to coalition updates"), default=False)
     consent_text = models.TextField(_("consent wording shown"), blank=True)

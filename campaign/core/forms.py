@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -168,3 +169,53 @@ class StampedForm(HoneypotForm):
         raise ValidationError(
             _("That was very quick. Please check your details and submit the form again."), code="too_fast"
         )
+
+
+# A DNS name: labels of letters, digits and inner hyphens, a top-level label that is not
+# all digits (so no IPv4 address), 253 characters at most.
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def mastodon_host(value: str) -> str:
+    """The host name of someone's Mastodon server, from what they typed: a bare name,
+    forgiving a pasted "https://" and a trailing slash, nothing else. A port, a path,
+    user info or an address is refused, so the redirect built from it can only be
+    https://<that host>/share."""
+    value = value.strip().lower()
+    for prefix in ("https://", "http://"):
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    value = value.removesuffix("/").removesuffix(".")
+    try:
+        host = value.encode("idna").decode("ascii") if value and not value.isascii() else value
+    except UnicodeError as error:
+        raise ValidationError(_("Enter your server's name, like mastodon.social.")) from error
+    labels = host.split(".")
+    if (
+        len(host) > 253
+        or len(labels) < 2
+        or not all(HOST_LABEL.match(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        raise ValidationError(_("Enter your server's name, like mastodon.social."))
+    return host
+
+
+# A page that shows the Mastodon form lets forms lead to any https address: the form
+# posts to our own /share/mastodon/, but Chromium checks `form-action` against the
+# redirect to the reader's server too, whichever server that is.
+MASTODON_FORM_CSP = {"form-action": ["https:"]}
+
+
+class MastodonShareForm(AccessibleForm):
+    instance = forms.CharField(
+        label=_("Your Mastodon server"),
+        help_text=_("The part of your address after the second @, like mastodon.social."),
+        max_length=300,
+        error_messages={"required": _("Enter your server's name, like mastodon.social.")},
+    )
+    letter = forms.SlugField(widget=forms.HiddenInput)
+
+    def clean_instance(self) -> str:
+        return mastodon_host(self.cleaned_data["instance"])

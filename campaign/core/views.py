@@ -1,17 +1,24 @@
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaign.coalition.models import Organisation
+from campaign.core.forms import MASTODON_FORM_CSP, MastodonShareForm
+from campaign.core.links import absolute_url
 from campaign.core.middleware import database_unavailable_response, is_database_unavailable
 from campaign.core.pagecache import public_page
 from campaign.petitions import selectors
 from campaign.petitions.models import Petition
+
+HOME_MEMBER_LOGOS = 24
 
 
 @public_page
@@ -20,7 +27,21 @@ def home(request):
     for letter in letters:
         letter.signature_count = selectors.signature_count(letter)
     featured = next((letter for letter in letters if letter.is_open), letters[0] if letters else None)
-    return render(request, "core/home.html", {"letters": letters, "featured": featured})
+    members = Organisation.objects.public()
+    context = {
+        "letters": letters,
+        "featured": featured,
+        "open_letters": [letter for letter in letters if letter.is_open],
+        # Logos are our own re-encoded copies (coalition.logos), never a member's server.
+        "member_logos": members.exclude(logo_hash="")
+        .defer("logo_large", "logo_small")
+        .order_by("name")[:HOME_MEMBER_LOGOS],
+        "member_count": members.count(),
+        "organiser_name": settings.CAMPAIGN_ORGANISER,
+        "organiser_url": settings.CAMPAIGN_ORGANISER_URL,
+        "contact_email": settings.CAMPAIGN_CONTACT_EMAIL,
+    }
+    return render(request, "core/home.html", context)
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,7 @@ PAGE_COOKIES = (
             "home",
             "petitions:list",
             "petitions:detail",
+            "petitions:embed",
             "petitions:resend",
             "articles:list",
             "coalition:directory",
@@ -54,6 +76,22 @@ PAGE_COOKIES = (
     ),
     CookieUse(_("The organisers' login"), ("account_login",), (settings.CSRF_COOKIE_NAME,)),
 )
+
+
+@csp_update(MASTODON_FORM_CSP)
+def share_mastodon(request):
+    """Mastodon has no one server to share to: the reader names theirs, and is sent to
+    its share page with the letter's title and address. Only a bare host name passes
+    (campaign.core.forms.mastodon_host); anything else shows the form again with a 400."""
+    letter = get_object_or_404(Petition.objects.public(), slug=request.GET.get("letter", ""))
+    if "instance" not in request.GET:
+        form = MastodonShareForm(initial={"letter": letter.slug})
+        return render(request, "core/share_mastodon.html", {"form": form, "petition": letter})
+    form = MastodonShareForm(request.GET)
+    if not form.is_valid():
+        return render(request, "core/share_mastodon.html", {"form": form, "petition": letter}, status=400)
+    text = f"{letter.title} {absolute_url(letter.get_absolute_url())}"
+    return redirect(f"https://{form.cleaned_data['instance']}/share?{urlencode({'text': text})}")
 
 
 def privacy_facts() -> dict:

@@ -2,22 +2,26 @@ from __future__ import annotations
 
 import math
 
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language, npgettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.core.forms import MASTODON_FORM_CSP
 from campaign.core.origin import same_origin_post
 from campaign.core.pagecache import is_personal, page_lookup, public_page
 from campaign.core.ratelimit import client_ip, hits, rate_limited, request_limits
-from campaign.petitions import selectors, services
+from campaign.petitions import selectors, services, share_image
 from campaign.petitions.forms import ResendForm, SignatureForm
 from campaign.petitions.models import Petition, Source
 
@@ -87,6 +91,7 @@ def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
     }
 
 
+@csp_update(MASTODON_FORM_CSP)
 @public_page
 def petition_detail(request, slug: str):
     """The page a crowd reads, the same for every anonymous reader: Django keeps it
@@ -134,16 +139,19 @@ def _page_seconds(petition: Petition) -> int:
     return seconds
 
 
-@same_origin_post
-@require_POST
-def petition_sign(request, slug: str):
+def _sign(request, slug: str, *, embed: bool):
+    """Sign from the letter page or from its embed: the same checks and service; what
+    differs is where a form with errors is shown again and where the signer goes next."""
     form = SignatureForm(request.POST)
+    thanks = "petitions:embed-thanks" if embed else "petitions:thanks"
     if form.is_bot:
-        return redirect("petitions:thanks", slug=slug)
+        return redirect(thanks, slug=slug)
     petition = selectors.public_letter(slug)
     if not petition.is_open:
         return _closed(request, petition)
     if not form.is_valid():
+        if embed:
+            return _render_embed(request, petition, form)
         return render(request, "petitions/petition_detail.html", _detail_context(request, petition, form))
     data = form.cleaned_data
     if not hits(_limits(request, data["email"], "sign")):
@@ -163,7 +171,84 @@ def petition_sign(request, slug: str):
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))
     except services.PetitionClosed:
         return _closed(request, petition)
-    return redirect("petitions:thanks", slug=petition.slug)
+    return redirect(thanks, slug=petition.slug)
+
+
+@csp_update(MASTODON_FORM_CSP)  # a form with errors shows the letter page again
+@same_origin_post
+@require_POST
+def petition_sign(request, slug: str):
+    return _sign(request, slug, embed=False)
+
+
+# --- Partners' embeds -------------------------------------------------------------------
+# The embed pages alone may be framed, by the origins EMBED_FRAME_ANCESTORS names; every
+# other page keeps `frame-ancestors 'none'` and X-Frame-Options DENY. They set no cookie,
+# so a partner's page framing them gives its readers' browsers nothing to track.
+
+
+def framable(view):
+    return xframe_options_exempt(csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})(view))
+
+
+def _render_embed(request, petition: Petition, form: SignatureForm):
+    context = {"petition": petition, "form": form, "signature_count": selectors.signature_count(petition)}
+    return render(request, "petitions/petition_embed.html", context)
+
+
+@framable
+@public_page
+def petition_embed(request, slug: str):
+    """The letter's count, progress and a short sign form, for a partner's <iframe>. The
+    form carries the partner's ?src= code, as the letter page does."""
+    petition = selectors.public_letter(slug)
+    form = SignatureForm(initial={"source": selectors.source_code_for(request.GET.get("src"))})
+    return _render_embed(request, petition, form)
+
+
+@framable
+@same_origin_post
+@require_POST
+def petition_embed_sign(request, slug: str):
+    """The embed's form posts from our own origin (the framed page is ours), so the
+    origin check passes; what follows stays in the frame."""
+    return _sign(request, slug, embed=True)
+
+
+@framable
+def petition_embed_thanks(request, slug: str):
+    petition = selectors.public_letter(slug)
+    return render(request, "petitions/embed_check_inbox.html", {"petition": petition})
+
+
+BADGE_SECONDS = 60
+
+
+def petition_badge(request, slug: str):
+    """The count as a small SVG image, for partners who cannot use an iframe: an <img>
+    works in newsletters and on sites that forbid frames. Caches may keep it a minute."""
+    petition = selectors.public_letter(slug)
+    count = selectors.signature_count(petition)
+    label = npgettext("after a number", "signature", "signatures", count)
+    figure = intcomma(count)
+    # A rough width from the number of characters: DejaVu-like sans at 11 px is ~7 px a character.
+    label_width = 12 + 7 * len(label)
+    figure_width = 12 + 7 * len(figure)
+    response = render(
+        request,
+        "petitions/badge.svg",
+        {
+            "petition": petition,
+            "label": label,
+            "figure": figure,
+            "label_width": label_width,
+            "figure_width": figure_width,
+            "width": label_width + figure_width,
+        },
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    patch_cache_control(response, public=True, max_age=BADGE_SECONDS)
+    return response
 
 
 def petition_thanks(request, slug: str):
@@ -171,6 +256,7 @@ def petition_thanks(request, slug: str):
     return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
 
 
+@csp_update(MASTODON_FORM_CSP)
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request, slug: str, token: str):
@@ -235,4 +321,17 @@ def partner_totals(request, token: str):
     )
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+SHARE_IMAGE_SECONDS = 300
+
+
+def petition_share_image(request, slug: str):
+    """The letter's link-preview picture. Caches in front may keep it a few minutes:
+    link previews are fetched once per share, and the count on it is rounded anyway."""
+    petition = selectors.public_letter(slug)
+    png = share_image.share_image(petition, selectors.signature_count(petition))
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=SHARE_IMAGE_SECONDS)
     return response

@@ -107,6 +107,17 @@ def test_resend_mail_action_on_signatures_is_the_organisers(client, role, allowe
     assert (signature.mail_failed_at is None) == allowed
 
 
+@pytest.mark.parametrize(("role", "allowed"), [(ORGANISER, True), (EDITOR, False)])
+def test_erase_action_on_signatures_is_the_organisers(client, role, allowed):
+    signature = confirmed_signature()
+    client.force_login(staff_member(role))
+    response = client.post(
+        reverse("admin:petitions_signature_changelist"), {"action": "erase", "_selected_action": [signature.pk]}
+    )
+    assert response.status_code == (302 if allowed else 403)
+    assert Signature.objects.filter(pk=signature.pk, email="s@example.org").exists() != allowed
+
+
 def test_organiser_who_is_no_superuser_sees_every_page_of_their_work(client):
     signature = confirmed_signature()
     message = failed_mail()

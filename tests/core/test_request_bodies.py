@@ -29,6 +29,26 @@ def test_request_body_too_large_gets_the_413_page(settings, enforce_csrf_checks)
     assert "Too much to send" in response.content.decode()
 
 
+def test_upload_over_the_body_cap_is_refused_before_it_reaches_the_disk(settings, monkeypatch):
+    """Django's body cap leaves files out; ours counts them, as the proxy does."""
+    spooled = []
+    monkeypatch.setattr(
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler.new_file",
+        lambda *args, **kwargs: spooled.append(args),
+    )
+    logo = SimpleUploadedFile("logo.png", b"\x89PNG" + b"x" * settings.REQUEST_BODY_MAX_BYTES, "image/png")
+    response = Client().post(reverse("coalition:apply"), {"name": "Big Files", "logo": logo})
+    assert response.status_code == 413
+    assert "Too much to send" in response.content.decode()
+    assert spooled == []
+
+
+def test_request_body_cap_matches_the_proxys(settings):
+    nginx = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+    megabytes = settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024)
+    assert f"client_max_body_size {megabytes}m;" in nginx
+
+
 def test_request_body_cap_is_a_megabyte_at_most(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 1024 * 1024
     assert settings.DATA_UPLOAD_MAX_NUMBER_FILES <= 5

@@ -221,3 +221,16 @@ def test_drain_still_defers_when_the_mail_server_is_away(settings, monkeypatch):
     outbox.outbox_drain()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.last_error == "ConnectionRefusedError"
+
+
+@pytest.mark.parametrize("address", UNMAILABLE)
+@pytest.mark.parametrize("model", ["coalition.Contact", "accounts.User"])
+def test_addresses_organisers_type_in_the_admin_must_be_mailable(model, address):
+    """Invitations and decisions go to contacts and accounts entered by hand: the admin's
+    forms clean the address with the model field's validators."""
+    from django.apps import apps
+
+    field = apps.get_model(model)._meta.get_field("email")
+    with pytest.raises(ValidationError):
+        field.clean(address, None)
+    assert field.clean("someone@example.org", None) == "someone@example.org"

@@ -39,7 +39,7 @@ def test_notice_periods_follow_the_settings(client, settings):
     assert "within 13 days" in item(html, "period-pending")
     assert "after 17 days" in item(html, "period-ip")
     assert "after 19 days" in item(html, "period-retention")
-    assert "after 23 days" in item(html, "period-application")
+    assert "23 days after the decision" in item(html, "period-application")
     assert "for 29 hours" in item(html, "period-access")
     assert "valid for 29 hours" in html
 
