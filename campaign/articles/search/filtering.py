@@ -5,18 +5,81 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchQueryField
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, Value, When
 
 from campaign.articles.forms import LibraryQuery
-from campaign.articles.models import Country, Document, Publisher, SearchEntry, Technology, Topic
+from campaign.articles.models import (
+    FALLBACK_SEARCH_CONFIG,
+    Country,
+    Document,
+    Publisher,
+    SearchEntry,
+    Technology,
+    Topic,
+    search_config_languages,
+)
 
-SEARCH_CONFIG = "english"
 
-
-def search_query(text: str) -> SearchQuery:
+def _websearch(text: str, config: str) -> SearchQuery:
     """Web-search syntax: "quoted phrases", OR, and -excluded words."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(text, search_type="websearch", config=config)
+
+
+def search_query(text: str):
+    """The search read in every language the library stems, OR'ed: one constant query, so
+    the GIN index finds the candidates. Each document is stemmed in its own language, and
+    only that language's reading decides whether it matches (see own_language_query)."""
+    combined = _websearch(text, FALLBACK_SEARCH_CONFIG)
+    for config in search_config_languages():
+        combined |= _websearch(text, config)
+    return combined
+
+
+def own_language_query(text: str, prefix: str = "") -> Case:
+    """The search read in each row's own language (a CASE on its language column): what
+    decides a match and ranks it. Alone it cannot use the index: a document in English
+    matches "-immigration" in German reading, which excludes only 'immigration', not the
+    English stem 'immigr'; so it checks the candidates search_query() found."""
+    return Case(
+        *[
+            When(**{f"{prefix}language__in": codes}, then=_websearch(text, config))
+            for config, codes in search_config_languages().items()
+        ],
+        default=_websearch(text, FALLBACK_SEARCH_CONFIG),
+        output_field=SearchQueryField(),
+    )
+
+
+def own_language_config(prefix: str = "") -> Case:
+    """Each row's text search configuration, by its language."""
+    return Case(
+        *[
+            When(**{f"{prefix}language__in": codes}, then=Value(config))
+            for config, codes in search_config_languages().items()
+        ],
+        default=Value(FALLBACK_SEARCH_CONFIG),
+    )
+
+
+class Matches(Func):
+    """vector @@ query, where the query is an expression (a CASE) rather than a SearchQuery."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def search_matches(entries: QuerySet[SearchEntry], text: str) -> QuerySet[SearchEntry]:
+    """The entries the search finds: candidates from the index, checked in their own language."""
+    return entries.filter(search_vector=search_query(text)).filter(
+        Matches(F("search_vector"), own_language_query(text))
+    )
+
+
+def search_matches_sql(text: str) -> tuple[str, list]:
+    """SELECT document_id of the entries the search finds, for hand-written statements."""
+    return search_matches(SearchEntry.objects.all(), text).values("document_id").query.sql_with_params()
 
 
 @dataclass(frozen=True)
@@ -73,7 +136,7 @@ def _narrowed(rows: QuerySet, query: LibraryQuery, resolved: ResolvedFilters) ->
 
 def matching_entries(query: LibraryQuery, resolved: ResolvedFilters) -> QuerySet[SearchEntry]:
     """The search entries (published documents only) the search and the facets match."""
-    return _narrowed(SearchEntry.objects.filter(search_vector=search_query(query.q)), query, resolved)
+    return _narrowed(search_matches(SearchEntry.objects.all(), query.q), query, resolved)
 
 
 def filtered_documents(query: LibraryQuery, *, resolved: ResolvedFilters | None = None) -> QuerySet[Document]:
