@@ -54,8 +54,8 @@ ROLES: dict[str, list[str]] = {
         "updates.send_update",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
-    # citations, figures, status entries and summaries in other languages (a document is withdrawn, never deleted, so its
-    # public number keeps pointing somewhere).
+    # citations, figures, status entries and summaries in other languages (a document is
+    # withdrawn, never deleted, so its public number keeps pointing somewhere).
     EDITOR: [
         "petitions.view_petition",
         "petitions.view_demand",

@@ -29,7 +29,7 @@ TOO_WIDE = """() => {
   return [...document.body.querySelectorAll('*')]
     .filter((el) => { const box = el.getBoundingClientRect(); return box.width > 0 && box.right > width + 0.5; })
     .filter((el) => !clipped(el))
-    .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(el.getBoundingClientRect().right));
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`);
 }"""
 
 
