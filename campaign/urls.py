@@ -4,9 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
 from campaign.petitions import views as petition_views
+from campaign.sitemaps import SITEMAPS
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -25,7 +25,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("evidence/", include("campaign.articles.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
     path("coalition/", include("campaign.coalition.urls")),
     path("organise/", include("campaign.organise.urls")),
     path("partners/<str:token>/", petition_views.partner_totals, name="partner-totals"),
