@@ -5,9 +5,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from campaign.articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from campaign.core import views as core_views
 from campaign.petitions import views as petition_views
+from campaign.sitemaps import SITEMAPS
 
 # The admin logs in through allauth (rate limits, MFA), never with its own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,11 +16,12 @@ admin.site.site_header = _("Ban Biometric Surveillance")
 admin.site.site_title = _("Ban Biometric Surveillance")
 admin.site.index_title = _("Organisers' admin")
 
-# Machines' addresses stay without a language: the API, the admin, the sitemap.
+# Machines' addresses stay without a language: the API, the admin, the sitemap, robots.txt.
 urlpatterns = [
     path("api/", include("campaign.api_urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": ARTICLE_SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
 ]
 
 # Pages carry their language in the address: English at /letters/…, the others at

@@ -54,8 +54,8 @@ ROLES: dict[str, list[str]] = {
         "updates.send_update",
     ],
     # Writes the evidence library: adds and changes everything in it, deletes only links,
-    # citations, figures and status entries (a document is withdrawn, never deleted, so its
-    # public number keeps pointing somewhere).
+    # citations, figures, status entries and summaries in other languages (a document is
+    # withdrawn, never deleted, so its public number keeps pointing somewhere).
     EDITOR: [
         "petitions.view_petition",
         "petitions.view_demand",
@@ -63,6 +63,7 @@ ROLES: dict[str, list[str]] = {
             f"articles.{action}_{model}"
             for model in (
                 "document",
+                "documentsummary",
                 "documentdeployment",
                 "deployment",
                 "deploymentevent",
@@ -77,6 +78,7 @@ ROLES: dict[str, list[str]] = {
             )
             for action in ("add", "change", "view")
         ],
+        "articles.delete_documentsummary",
         "articles.delete_documentdeployment",
         "articles.delete_demandcitation",
         "articles.delete_deploymentevent",

@@ -14,6 +14,7 @@ from campaign.articles.models import (
     DeploymentEvent,
     Document,
     DocumentDeployment,
+    DocumentSummary,
     Entity,
     KeyFigure,
     Publisher,
@@ -85,6 +86,12 @@ class DemandCitationInline(admin.TabularInline):
     verbose_name_plural = _("cited by these demands of letters")
 
 
+class DocumentSummaryInline(admin.StackedInline):
+    model = DocumentSummary
+    extra = 0
+    verbose_name_plural = _("our summary in other languages (shown to readers of that language)")
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
@@ -97,7 +104,7 @@ class DocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["publisher", "entities"]
     filter_horizontal = ["countries", "topics", "technologies"]
     readonly_fields = ["public_number", "status", "published_at", "created_at", "updated_at", "preview", "duplicates"]
-    inlines = [DocumentDeploymentInline, KeyFigureInline, DemandCitationInline]
+    inlines = [DocumentSummaryInline, DocumentDeploymentInline, KeyFigureInline, DemandCitationInline]
     actions = ["publish", "withdraw", "back_to_draft"]
     fieldsets = [
         (
@@ -120,7 +127,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def preview(self, document: Document):
         if not document.pk:
             return _("Save as a draft to see the preview.")
-        link = reverse("articles:document", kwargs={"slug": document.slug})
+        link = document.get_absolute_url()
         return format_html(
             '<div class="prose">{}</div><p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
             render_markdown(document.summary),

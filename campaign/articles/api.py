@@ -33,7 +33,10 @@ def _summary(document: Document) -> dict:
         "topics": [topic.slug for topic in document.topics.all()],
         "technologies": [technology.slug for technology in document.technologies.all()],
         "countries": [country.code.code for country in document.countries.all()],
+        "language": document.language,
         "summary": document.summary,
+        # Our summary in other languages, by language code (prefetch "summaries").
+        "summaries": {summary.language: summary.text for summary in document.summaries.all()},
     }
 
 
@@ -60,7 +63,7 @@ def document_list(request):
         return _error("invalid_page", f"There are {paginator.num_pages} pages.", 404)
     page = paginator.page(query.page)
     documents = list(page.object_list)
-    prefetch_related_objects(documents, "topics", "technologies", "countries")
+    prefetch_related_objects(documents, "topics", "technologies", "countries", "summaries")
     base = absolute_url(request.path)
     return JsonResponse(
         {
@@ -76,17 +79,18 @@ def document_list(request):
 
 @require_GET
 @cache_control(public=True, max_age=CACHE_SECONDS)
-def document_detail(request, slug: str):
-    document = Document.objects.published().select_related("publisher").filter(slug=slug).first()
+def document_detail(request, slug: str | None = None, number: int | None = None):
+    """One document, by its public number or by its slug."""
+    documents = Document.objects.published().select_related("publisher")
+    document = documents.filter(**({"number": number} if number is not None else {"slug": slug})).first()
     if document is None:
-        return _error("not_found", "No published document with this slug.", 404)
-    prefetch_related_objects([document], "topics", "technologies", "countries")
+        return _error("not_found", "No published document with this number or slug.", 404)
+    prefetch_related_objects([document], "topics", "technologies", "countries", "summaries")
     relations = dict(DocumentDeployment.objects.filter(document=document).values_list("deployment_id", "relation"))
     data = _summary(document)
     data.update(
         authors=document.author_list,
         archive_url=document.archive_url,
-        language=document.language,
         deployments=[
             {
                 "name": deployment.name,

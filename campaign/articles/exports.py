@@ -43,10 +43,10 @@ class Column:
 
 
 COLUMNS = [
-    Column("number", "integer", _("The document's public number in the library. Never reused.")),
+    Column("number", "integer", _("The document's public number in the library, and its address there. Never reused.")),
     Column("title", "text", _("The title of the original document.")),
-    Column("slug", "text", _("The short name in the library's address for this document.")),
-    Column("library_url", "URL", _("This document's page in the library.")),
+    Column("slug", "text", _("A short name for this document. Its old address, with the slug, leads to library_url.")),
+    Column("library_url", "URL", _("This document's page in the library: /evidence/ and its number. Permanent.")),
     Column("url", "URL", _("Link to the original, normalised. Empty when no link is recorded.")),
     Column("archive_url", "URL", _("Link to an archived copy of the original, if any.")),
     Column("publisher", "text", _("The outlet or body that published the original.")),

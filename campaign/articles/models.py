@@ -3,7 +3,7 @@ the figures and wins they back up."""
 
 from __future__ import annotations
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -20,6 +20,28 @@ from campaign.core.models import TimeStampedModel
 
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 NUMBER_SEQUENCE = "articles_document_number_seq"
+
+
+# PostgreSQL's text search configuration for each of the site's languages, by the part of
+# the code before any dash (pt-br is Portuguese); any other language is searched word for
+# word ('simple'), with no stemming and no stop words.
+SEARCH_CONFIGS = {"en": "english", "fr": "french", "de": "german", "es": "spanish", "pt": "portuguese"}
+FALLBACK_SEARCH_CONFIG = "simple"
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language.lower().split("-")[0], FALLBACK_SEARCH_CONFIG)
+
+
+def search_config_languages() -> dict[str, list[str]]:
+    """Every language code a document may carry, grouped by the configuration it is
+    searched with ('simple' is every other code)."""
+    grouped: dict[str, list[str]] = {config: [] for config in SEARCH_CONFIGS.values()}
+    for code in LANGUAGE_NAMES:
+        config = search_config(code)
+        if config != FALLBACK_SEARCH_CONFIG:
+            grouped[config].append(code)
+    return grouped
 
 
 def validate_language(code: str) -> None:
@@ -186,6 +208,9 @@ class DocumentQuerySet(models.QuerySet):
     def published(self) -> DocumentQuerySet:
         return self.filter(status=Document.Status.PUBLISHED)
 
+    def with_summaries(self) -> DocumentQuerySet:
+        return self.prefetch_related("summaries")
+
 
 class Document(TimeStampedModel):
     """A source document: our own summary of it, and a link to the original."""
@@ -293,7 +318,20 @@ class Document(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:document", kwargs={"slug": self.slug})
+        return reverse("articles:document", kwargs={"number": self.number})
+
+    @property
+    def search_config(self) -> str:
+        return search_config(self.language)
+
+    def summary_in(self, language: str | None) -> tuple[str, str]:
+        """(text, its language): the summary in this language when editors wrote one,
+        else our own summary. Reads the prefetched summaries (see with_summaries)."""
+        code = (language or "").lower()
+        for translated in self.summaries.all():
+            if translated.language == code:
+                return translated.text, translated.language
+        return self.summary, self.language
 
     @property
     def published_display(self) -> str:
@@ -306,6 +344,43 @@ class Document(TimeStampedModel):
     @property
     def author_list(self) -> list[str]:
         return [name.strip() for name in self.authors.split(";") if name.strip()]
+
+
+class DocumentSummary(models.Model):
+    """Our summary of a document in one of the site's languages, shown to readers of that
+    language instead of the document's own summary."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="summaries")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("summary"), help_text=_("Markdown, in our own words. Raw HTML is removed."))
+
+    class Meta:
+        verbose_name = _("summary in another language")
+        verbose_name_plural = _("summaries in other languages")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "language"], name="document_summary_unique"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="document_summary_site_language",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="document_summary_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.document.number} ({self.language})"
+
+
+class DocumentFormerSlug(models.Model):
+    """A slug a document had before an editor changed it: its old address
+    /evidence/items/<slug>/ still leads to it. Written by a trigger on the documents
+    table whatever path the change takes (migration 0005); nothing in Python writes it."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="former_slugs")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class SearchEntry(models.Model):
@@ -334,6 +409,8 @@ class SearchEntry(models.Model):
     doc_type = models.CharField(max_length=16)
     publisher_id = models.BigIntegerField()
     is_primary_source = models.BooleanField()
+    # The document's language: a search matches each entry as stemmed in its language.
+    language = models.CharField(max_length=8, default="en")
 
     class Meta:
         # The dates are for searches sorted by date: walking one of them until a page of

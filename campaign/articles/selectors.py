@@ -13,7 +13,6 @@ from django.db.models import Count, F, FloatField, IntegerField, Max, OuterRef, 
 from django.db.models.functions import Coalesce
 
 from campaign.articles.models import DemandCitation, Deployment, Document, DocumentDeployment, Entity, Win
-from campaign.articles.search.filtering import SEARCH_CONFIG
 from campaign.articles.search.suggestions import trigram_available
 
 # One page of documents, in the library's results and on a publisher's or entity's page.
@@ -23,10 +22,10 @@ PAGE_SIZE = 20
 # --- One document --------------------------------------------------------------------------
 
 
-def _title_terms_query(title: str) -> SearchQuery | None:
+def _title_terms_query(title: str, config: str) -> SearchQuery | None:
     """The title's own lexemes, OR'ed: documents that share words with it."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [SEARCH_CONFIG, title])
+        cursor.execute("SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [config, title])
         lexemes = cursor.fetchone()[0] or []
     if not lexemes:
         return None
@@ -55,7 +54,7 @@ def related_documents(document: Document, *, limit: int = 5) -> list[Document]:
         .values("c")[:1],
         output_field=IntegerField(),
     )
-    terms = _title_terms_query(document.title)
+    terms = _title_terms_query(document.title, document.search_config)
     text_rank = SearchRank(F("search_entry__search_vector"), terms) if terms is not None else Value(0.0)
     candidates = (
         Document.objects.published()

@@ -11,7 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaign.articles.models import Document
+from campaign.articles.models import FALLBACK_SEARCH_CONFIG, Document, search_config_languages
 from campaign.core.pagecache import public_pages_changed
 
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -46,14 +46,23 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, host, path, query, ""))
 
 
+def _config_sql(column: str) -> str:
+    """The text search configuration of the document's language, in SQL (constants only)."""
+    branches = " ".join(
+        "WHEN {} IN ({}) THEN '{}'::regconfig".format(column, ", ".join(f"'{code}'" for code in codes), config)
+        for config, codes in search_config_languages().items()
+    )
+    return f"CASE {branches} ELSE '{FALLBACK_SEARCH_CONFIG}'::regconfig END"
+
+
 # The weights carry the ranking: the title (A) outranks our summary (B), which outranks
 # everything else a reader might search for (C): authors, quote, publisher, entities,
-# topics, technologies and deployments.
-REINDEX_SQL = """
+# topics, technologies and deployments. Each document is stemmed in its own language.
+REINDEX_SQL = f"""
 UPDATE articles_document AS d SET search_vector =
-    setweight(to_tsvector('english', coalesce(d.title, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(d.summary, '')), 'B')
-    || setweight(to_tsvector('english', concat_ws(' ',
+    setweight(to_tsvector({_config_sql("d.language")}, coalesce(d.title, '')), 'A')
+    || setweight(to_tsvector({_config_sql("d.language")}, coalesce(d.summary, '')), 'B')
+    || setweight(to_tsvector({_config_sql("d.language")}, concat_ws(' ',
         d.authors, d.quote, d.quote_attribution,
         (SELECT p.name FROM articles_publisher p WHERE p.id = d.publisher_id),
         (SELECT string_agg(e.name, ' ') FROM articles_entity e
@@ -69,7 +78,7 @@ UPDATE articles_document AS d SET search_vector =
     technology_ids = ARRAY(
         SELECT x.technology_id FROM articles_document_technologies x WHERE x.document_id = d.id ORDER BY 1),
     country_ids = ARRAY(SELECT x.country_id FROM articles_document_countries x WHERE x.document_id = d.id ORDER BY 1)
-"""
+"""  # noqa: S608  # nosec B608 - built from constant language codes only
 
 
 def document_reindex(*, document_ids: Iterable[int] | None = None) -> int:

@@ -1,22 +1,9 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from campaign.articles.models import Deployment, Document, Entity, Publisher
-
-
-class SiteUrlSitemap(Sitemap):
-    """Absolute links from SITE_URL, never from the Sites table or a request's Host."""
-
-    def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
-
-    def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
+from campaign.core.sitemaps import SiteUrlSitemap
 
 
 class DocumentSitemap(SiteUrlSitemap):
@@ -24,7 +11,7 @@ class DocumentSitemap(SiteUrlSitemap):
     limit = 10000
 
     def items(self):
-        return Document.objects.published().only("slug", "updated_at").order_by("number")
+        return Document.objects.published().only("number", "updated_at").order_by("number")
 
     def lastmod(self, document):
         return document.updated_at

@@ -4,7 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from campaign.articles import citations, exports, search, selectors
@@ -14,6 +15,7 @@ from campaign.articles.models import (
     DeploymentEvent,
     Document,
     DocumentDeployment,
+    DocumentFormerSlug,
     Entity,
     KeyFigure,
     Publisher,
@@ -36,10 +38,12 @@ def library(request):
     paginator.count = facet_counts.total
     page = paginator.get_page(query.page)
     documents = list(page.object_list)
-    prefetch_related_objects(documents, "topics", "countries")
-    snippets = search.snippets(documents, query.q)
+    prefetch_related_objects(documents, "topics", "countries", "summaries")
+    snippets = search.snippets(documents, query.q, language=get_language())
     for document in documents:
         document.snippet = snippets.get(document.pk, "")
+        # A search highlights the words found, in our own summary; else the reader's language.
+        document.snippet_language = document.language if query.q else document.summary_in(get_language())[1]
     suggestions = search.did_you_mean(query.q) if query.q and page.paginator.count < 3 else []
     active = [
         (name, value, query.toggled(name, value).querystring())
@@ -64,9 +68,9 @@ def library(request):
     return render(request, "articles/document_list.html", context)
 
 
-def _visible_document(request, slug: str) -> tuple[Document, bool]:
+def _visible_document(request, number: int) -> tuple[Document, bool]:
     """Published documents for everyone; drafts too for editors, as a preview."""
-    document = get_object_or_404(Document.objects.select_related("publisher"), slug=slug)
+    document = get_object_or_404(Document.objects.select_related("publisher").with_summaries(), number=number)
     is_preview = document.status == Document.Status.DRAFT
     if is_preview and not request.user.has_perm("articles.change_document"):
         raise Http404
@@ -74,10 +78,23 @@ def _visible_document(request, slug: str) -> tuple[Document, bool]:
 
 
 @require_GET
-def document_detail(request, slug: str):
-    document, is_preview = _visible_document(request, slug)
+def document_by_slug(request, slug: str):
+    """The library's first addresses, /evidence/items/<slug>/, and any slug a document had
+    since: for good to its numbered address, which never changes."""
+    number = Document.objects.filter(slug=slug).values_list("number", flat=True).first()
+    if number is None:
+        number = DocumentFormerSlug.objects.filter(slug=slug).values_list("document__number", flat=True).first()
+    if number is None:
+        raise Http404
+    return redirect("articles:document", number=number, permanent=True)
+
+
+@require_GET
+def document_detail(request, number: int):
+    document, is_preview = _visible_document(request, number)
     if document.status == Document.Status.WITHDRAWN:
         return render(request, "articles/document_withdrawn.html", {"document": document}, status=410)
+    summary, summary_language = document.summary_in(get_language())
     links = (
         DocumentDeployment.objects.filter(document=document)
         .select_related("deployment__country", "deployment__deployer")
@@ -85,6 +102,8 @@ def document_detail(request, slug: str):
     )
     context = {
         "document": document,
+        "summary": summary,
+        "summary_language": summary_language,
         "is_preview": is_preview,
         "deployment_links": links,
         "figures": document.figures.select_related("deployment"),

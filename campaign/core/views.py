@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from campaign.coalition.models import Organisation
 from campaign.core.forms import MASTODON_FORM_CSP, MastodonShareForm
@@ -155,3 +156,37 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "server_error", "detail": "Something went wrong on our side."}, status=500)
     return render(request, "500.html", status=500)
+
+
+# Pages for one person (token links), for organisers, or for signing in: nothing a search
+# engine should list. Each also under every language prefix the site may use.
+PRIVATE_PATHS = (
+    "/admin/",
+    "/organise/",
+    "/accounts/",
+    "/partners/",
+    "/privacy/my-data/",
+    "/updates/unsubscribe/",
+    "/letters/*/preview/",
+    "/letters/*/confirm/",
+    "/letters/*/withdraw/",
+    "/letters/*/check-your-inbox/",
+    "/coalition/join/",
+    "/coalition/invitation/",
+    "/coalition/review/",
+    "/coalition/manage/",
+)
+
+
+@cache_control(public=True, max_age=60 * 60)
+def robots_txt(request):
+    prefixes = ["", *(f"/{code}" for code, _name in settings.LANGUAGES)]
+    return render(
+        request,
+        "core/robots.txt",
+        {
+            "private_paths": [prefix + path for prefix in prefixes for path in PRIVATE_PATHS],
+            "sitemap_url": absolute_url(reverse("sitemap")),
+        },
+        content_type="text/plain; charset=utf-8",
+    )

@@ -12,6 +12,7 @@ from campaign.articles.models import (
     Deployment,
     DeploymentEvent,
     Document,
+    DocumentSummary,
     KeyFigure,
     Win,
 )
@@ -53,6 +54,8 @@ def document_form(publisher, **changes):
         "summary": "Our words.",
         "quote": "",
         "quote_attribution": "",
+        "summaries-TOTAL_FORMS": "0",
+        "summaries-INITIAL_FORMS": "0",
         "deployment_links-TOTAL_FORMS": "0",
         "deployment_links-INITIAL_FORMS": "0",
         "figures-TOTAL_FORMS": "0",
@@ -72,6 +75,21 @@ def test_admin_adds_a_draft_with_a_normalised_link_and_indexes_it(admin_client):
     assert document.status == Document.Status.DRAFT
     assert document.url == "https://example.org/report"
     assert Document.objects.filter(search_vector="report").exists()
+
+
+def test_admin_adds_a_summary_in_another_language_inline(admin_client):
+    publisher = PublisherFactory()
+    data = document_form(
+        publisher,
+        **{
+            "summaries-TOTAL_FORMS": "1",
+            "summaries-0-language": "fr",
+            "summaries-0-text": "Nos mots, en français.",
+        },
+    )
+    assert admin_client.post(reverse("admin:articles_document_add"), data).status_code == 302
+    document = Document.objects.get(slug="a-new-report")
+    assert list(document.summaries.values_list("language", "text")) == [("fr", "Nos mots, en français.")]
 
 
 def test_admin_refuses_a_link_already_in_the_library(admin_client):
@@ -162,6 +180,8 @@ def test_load_demo_builds_the_library_from_the_seeds_and_is_idempotent(settings)
     assert Document.objects.filter(search_vector="smartwatch").exists()
     demands_citing = DemandCitation.objects.values("demand").distinct().count()
     assert demands_citing == 5
+    summaries = DocumentSummary.objects.filter(document__slug="access-now-175-organisations-ban-biometric-surveillance")
+    assert set(summaries.values_list("language", flat=True)) == {"fr", "de", "es", "pt-br"}
 
 
 @pytest.mark.parametrize(

@@ -35,3 +35,9 @@ def test_evidence_problems_name_an_unknown_choice_and_an_unreadable_date():
     assert "events[0]: unknown precision 'decade'" in problems
     assert "wins[0]: unreadable date '2019'" in problems
     assert "links[0]: unknown relation 'likes'" in problems
+
+
+def test_evidence_problems_name_a_summary_in_a_language_the_site_does_not_have():
+    data = copy.deepcopy(read_evidence())
+    data["documents"][0]["summaries"] = {"it": "Un riassunto."}
+    assert evidence_problems(data) == ["documents[0]: summary in 'it', not one of the site's languages"]

@@ -70,7 +70,7 @@ def test_document_page_sanitises_the_summary_and_offers_citations(client):
         authors="Ada Lovelace; Alan Turing",
     )
     body = client.get(document.get_absolute_url()).content.decode()
-    prose = body[body.index('<div class="prose">') :]
+    prose = body[body.index('<div class="prose"') :]
     prose = prose[: prose.index("</div>")]
     assert "<strong>Bold</strong>" in prose
     assert "<script" not in prose and "onerror" not in prose and "javascript:" not in prose

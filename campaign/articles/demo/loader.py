@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from campaign.articles import services
@@ -20,6 +21,7 @@ from campaign.articles.models import (
     DeploymentStatus,
     Document,
     DocumentDeployment,
+    DocumentSummary,
     Entity,
     KeyFigure,
     Publisher,
@@ -29,8 +31,10 @@ from campaign.articles.models import (
 )
 
 EVIDENCE_FILE = Path(__file__).with_name("evidence.json")
+SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
-# Each table's fields, all required (null where the sources give nothing).
+# Each table's fields, all required (null where the sources give nothing). A document may
+# also carry "summaries": our summary in other site languages, by language code.
 FIELDS = {
     "topics": {"slug", "name"},
     "technologies": {"slug", "name"},
@@ -115,6 +119,9 @@ def evidence_problems(data: dict) -> list[str]:
         check(where, "publishers", record["publisher"])
         for table in ("countries", "topics", "technologies", "entities"):
             check(where, table, record[table])
+        for language in record.get("summaries", {}):
+            if language not in SITE_LANGUAGES:
+                problems.append(f"{where}: summary in {language!r}, not one of the site's languages")
     for n, record in enumerate(data["deployments"]):
         where = f"deployments[{n}]"
         check(where, "entities", [record["deployer"], *record["vendors"]])
@@ -199,6 +206,8 @@ def load_evidence(*, petition=None) -> dict[str, int]:
             document.entities.set([entities[slug] for slug in item["entities"]])
             services.document_set_status(document=document, status=Document.Status.PUBLISHED)
         documents[item["slug"]] = document
+        for language, text in item.get("summaries", {}).items():
+            DocumentSummary.objects.get_or_create(document=document, language=language, defaults={"text": text})
 
     deployments: dict[str, Deployment] = {}
     for item in evidence["deployments"]:

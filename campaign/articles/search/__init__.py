@@ -12,7 +12,7 @@ from campaign.articles.search.facets import (
     primary_count,
     result_count,
 )
-from campaign.articles.search.filtering import filtered_documents, search_query
+from campaign.articles.search.filtering import filtered_documents, search_condition
 from campaign.articles.search.ranking import library_results, ranks_window
 from campaign.articles.search.snippets import snippets
 from campaign.articles.search.suggestions import (
@@ -37,7 +37,7 @@ __all__ = [
     "primary_count",
     "ranks_window",
     "result_count",
-    "search_query",
+    "search_condition",
     "snippets",
     "trigram_available",
 ]

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from campaign.articles.forms import LibraryQuery
 from campaign.articles.models import Country, Document, Publisher, Technology, Topic
-from campaign.articles.search.filtering import SEARCH_CONFIG, ResolvedFilters, matching_entries, resolve_filters
+from campaign.articles.search.filtering import ResolvedFilters, matching_entries, resolve_filters, search_matches_sql
 from campaign.articles.search.version import cache_key
 
 COUNT_CACHE_SECONDS = 600
@@ -78,7 +78,7 @@ MATCH_BITMAP_SQL = (
     " FROM size LEFT JOIN ("
     "  SELECT chunk, mask, (chunk - coalesce(lag(chunk) OVER (ORDER BY chunk), -1) - 1)::integer AS gap FROM ("
     "   SELECT document_id >> 6 AS chunk, bit_or(1::bigint << (63 - (document_id & 63))::integer) AS mask"
-    "   FROM articles_searchentry WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s) GROUP BY 1"
+    "   FROM ({matches}) AS m GROUP BY 1"
     "  ) AS chunks) AS pieces ON chunk < size.n / 64 GROUP BY size.n"
 )
 SIZE_SQL = "SELECT length(bits) AS n FROM articles_facetbitmap WHERE facet = 'all' AND value = ''"
@@ -94,8 +94,9 @@ def _bitmap_sql(query: LibraryQuery, resolved: ResolvedFilters, *, facets: bool)
     choice. No rows at all when nothing was ever published."""
     params: list = []
     if query.q:
-        base = MATCH_BITMAP_SQL
-        params += [SEARCH_CONFIG, query.q]
+        matches, match_params = search_matches_sql(query.q)
+        base = MATCH_BITMAP_SQL.format(matches=matches)
+        params += match_params
     else:
         base = ALL_BITMAP_SQL
     selected = _selected_values(query, resolved)

@@ -7,7 +7,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 from campaign.articles.forms import LibraryQuery, Sort
 from campaign.articles.models import Document, FacetBitmap, SearchEntry
-from campaign.articles.search.filtering import filtered_documents, matching_entries, resolve_filters, search_query
+from campaign.articles.search.filtering import filtered_documents, matching_entries, own_language_query, resolve_filters
 
 
 def _order(sort: str, prefix: str = "") -> tuple:
@@ -68,7 +68,7 @@ def library_results(query: LibraryQuery, *, limit: int | None = None, windowed: 
     # Sorted among the search entries, which carry the sort keys, so that PostgreSQL may
     # choose between ranking every match and walking a date index, on one table.
     entries = matching_entries(query, resolve_filters(query))
-    rank = SearchRank(F("search_entry__search_vector"), search_query(query.q))
+    rank = SearchRank(F("search_entry__search_vector"), own_language_query(query.q, "search_entry__"))
     if windowed:
         # The newest matches (and, past the window, the older ones the page reaches)
         # walked in date order; then the window ranked, the rest after it by date.
@@ -79,7 +79,7 @@ def library_results(query: LibraryQuery, *, limit: int | None = None, windowed: 
             rank = Case(When(after, then=Value(-1.0)), default=rank, output_field=FloatField())
     else:
         if sort == Sort.RELEVANCE:
-            entries = entries.alias(rank=SearchRank(F("search_vector"), search_query(query.q)))
+            entries = entries.alias(rank=SearchRank(F("search_vector"), own_language_query(query.q)))
         kept = entries.order_by(*_order(sort))
         if limit is not None:
             kept = kept[:limit]

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from campaign.articles.models import Document
-from campaign.articles.search.filtering import SEARCH_CONFIG, search_query
+from campaign.articles.search.filtering import own_language_config, own_language_query
 from campaign.core.text import render_markdown
 
 HIGHLIGHT_START = "\x02"
@@ -31,19 +31,22 @@ def _mark(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped just above; only <mark> is ours  # nosec B308 B703
 
 
-def snippets(documents: list[Document], q: str) -> dict[int, SafeString]:
+def snippets(documents: list[Document], q: str, *, language: str | None = None) -> dict[int, SafeString]:
     """A highlighted excerpt of each summary for the search, computed for one page only
-    (ts_headline is costly and must not run on every match)."""
+    (ts_headline is costly and must not run on every match). Without a search, the start
+    of the summary in `language` where there is one (prefetch the summaries)."""
     ids = [document.pk for document in documents]
     if not q:
-        return {document.pk: escape(Truncator(_plain(document.summary)).words(40)) for document in documents}
+        return {
+            document.pk: escape(Truncator(_plain(document.summary_in(language)[0])).words(40)) for document in documents
+        }
     rows = (
         Document.objects.filter(pk__in=ids)
         .annotate(
             snippet=SearchHeadline(
                 "summary",
-                search_query(q),
-                config=SEARCH_CONFIG,
+                own_language_query(q),
+                config=own_language_config(),
                 start_sel=HIGHLIGHT_START,
                 stop_sel=HIGHLIGHT_STOP,
                 max_words=40,
