@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware import locale
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +73,14 @@ class RequestBodyLimitMiddleware:
         if length > settings.REQUEST_BODY_MAX_BYTES:
             raise RequestDataTooBig("Request body exceeded settings.REQUEST_BODY_MAX_BYTES.")
         return self.get_response(request)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, less its `Vary: Accept-Language`. The language comes from the address
+    alone (i18n_patterns, English unprefixed): a page without a prefix is always in
+    LANGUAGE_CODE whatever the browser asks for, so the header would only split every
+    shared cache's copy of an English page by each browser's list of languages."""
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -37,14 +37,15 @@ GENERATION_KEY = "pagecache:generation"
 
 def is_personal(request: HttpRequest) -> bool:
     """Whether the answer may hold something of this visitor's own: a session (someone
-    logged in, a message waiting), a message in its cookie, or a language they chose."""
-    names = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, settings.LANGUAGE_COOKIE_NAME)
+    logged in, a message waiting) or a message in its cookie. A language cookie changes
+    nothing: the language comes from the address."""
+    names = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
     return any(name in request.COOKIES for name in names)
 
 
 def public_page(view: Callable) -> Callable:
     """A page every anonymous reader gets alike: any shared cache may keep it for
-    PUBLIC_PAGE_SECONDS. A visitor with a session, a message or a language choice gets
+    PUBLIC_PAGE_SECONDS. A visitor with a session or a message gets
     a page of their own that no cache may keep; were a cache to answer them with the
     anonymous copy instead, they would see the public page, with nothing of anyone's."""
 

@@ -26,6 +26,7 @@ from campaign.petitions.models import (
     DeliveryPack,
     Demand,
     Petition,
+    PetitionTranslation,
     PetitionVersion,
     Response,
     Signature,
@@ -41,6 +42,7 @@ EXPORT_COLUMNS = [
     ("affiliation", _("organisation or role")),
     ("is_public", _("public")),
     ("wants_updates", _("wants updates")),
+    ("language", _("language")),
     ("petition_version", _("version signed")),
     ("confirmed_at", _("confirmed")),
 ]
@@ -71,10 +73,21 @@ class ResponseInline(admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class TranslationInline(admin.StackedInline):
+    """The letter in another language: one count, one set of endorsements. Saved with
+    the letter, whose save records each translation's version and retires the cached
+    pages (services.petition_publish_changes)."""
+
+    model = PetitionTranslation
+    extra = 0
+    fields = ["language", "title", "summary", "addressee", "body", "demands", "version"]
+    readonly_fields = ["version"]
+
+
 class PetitionVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PetitionVersion
     extra = 0
-    fields = ["number", "title", "created_at"]
+    fields = ["language", "number", "title", "created_at"]
     readonly_fields = fields
 
 
@@ -85,7 +98,7 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "created_at", "updated_at", "closed_at"]
-    inlines = [DemandInline, DeliveryInline, ResponseInline, PetitionVersionInline]
+    inlines = [DemandInline, TranslationInline, DeliveryInline, ResponseInline, PetitionVersionInline]
 
     def view_on_site(self, petition: Petition) -> str:
         # A draft has no public page yet: its preview shows it as readers will see it.

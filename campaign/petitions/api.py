@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
 from campaign.coalition.selectors import endorsement_counts
@@ -31,12 +32,28 @@ def _cacheable(view):
     return wrapped
 
 
+def _translations(petition: Petition) -> list[dict]:
+    """The languages the letter is translated into, each with its title and page."""
+    rows = []
+    for translation in petition.translations.all():
+        with override(translation.language):
+            url = absolute_url(petition.get_absolute_url())
+        rows.append({"language": translation.language, "title": translation.title, "url": url})
+    return rows
+
+
 def _card(petition: Petition, organisations: int) -> dict:
-    """Everything the API says of a letter but its count."""
+    """Everything the API says of a letter but its count, which is one for the letter
+    in every language: translations are the same letter. Its `url` is its page in its
+    own language."""
+    with override(petition.language):
+        url = absolute_url(petition.get_absolute_url())
     return {
         "slug": petition.slug,
         "title": petition.title,
-        "url": absolute_url(petition.get_absolute_url()),
+        "language": petition.language,
+        "url": url,
+        "translations": _translations(petition),
         "goal": petition.goal,
         "status": petition.status,
         "organisations": organisations,
@@ -46,7 +63,7 @@ def _card(petition: Petition, organisations: int) -> dict:
 @require_GET
 @_cacheable
 def petition_list(request):
-    petitions = list(Petition.objects.public().order_by("-created_at"))
+    petitions = list(Petition.objects.public().prefetch_related("translations").order_by("-created_at"))
     organisations = endorsement_counts([petition.pk for petition in petitions])
     return JsonResponse(
         {

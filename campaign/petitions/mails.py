@@ -12,7 +12,7 @@ from django.utils import translation
 
 from campaign.core.links import absolute_url
 from campaign.core.mail import render_mail
-from campaign.petitions.models import Signature
+from campaign.petitions.models import PetitionTranslation, Signature
 from campaign.petitions.services import confirm_token, withdraw_token
 from campaign.privacy.services import access_token
 
@@ -20,7 +20,7 @@ CONFIRM_TEMPLATES = "petitions/email/signature_confirm"
 ALREADY_SIGNED_TEMPLATES = "petitions/email/signature_already_signed"
 
 SIGNATURE_FIELDS_MAILED = (
-    "name", "email", "confirmed_at", "withdrawn_at", "invalidated_at", "anonymised_at",
+    "name", "email", "language", "confirmed_at", "withdrawn_at", "invalidated_at", "anonymised_at",
     "petition__slug", "petition__title", "petition__language",
 )  # fmt: skip
 
@@ -32,23 +32,42 @@ def _signatures(signature_ids: list[int]) -> dict[int, Signature]:
     return {signature.pk: signature for signature in found}
 
 
+def _translated_titles(signatures: dict[int, Signature]) -> dict[tuple[int, str], str]:
+    """The letters' titles in their signers' languages, where translated: one query a batch."""
+    wanted = {(s.petition_id, s.language) for s in signatures.values() if s.language not in ("", s.petition.language)}
+    if not wanted:
+        return {}
+    rows = PetitionTranslation.objects.filter(
+        petition_id__in={petition_id for petition_id, _language in wanted},
+        language__in={language for _petition_id, language in wanted},
+    ).values_list("petition_id", "language", "title")
+    return {(petition_id, language): title for petition_id, language, title in rows}
+
+
+def signer_language(signature: Signature) -> str:
+    """The language a signer's mails go out in: the page they signed on, or the
+    letter's own for signatures from before there were translations."""
+    return signature.language or signature.petition.language
+
+
 def _link(name: str, signature: Signature, token: str) -> str:
     return absolute_url(reverse(name, kwargs={"slug": signature.petition.slug, "token": token}))
 
 
-def _render(templates: str, signature: Signature) -> EmailMultiAlternatives:
+def _render(templates: str, signature: Signature, title: str) -> EmailMultiAlternatives:
+    """The mail in the signer's language, its links to that language's pages."""
     petition = signature.petition
-    # The period comes from the setting that enforces it, so the mail cannot promise another.
-    context = {
-        "title": petition.title,
-        "petition_url": absolute_url(petition.get_absolute_url()),
-        "pending_days": settings.SIGNATURE_PENDING_DAYS,
-        "name": signature.name,
-        "confirm_url": _link("petitions:confirm", signature, confirm_token(signature)),
-        "withdraw_url": _link("petitions:withdraw", signature, withdraw_token(signature)),
-        "privacy_url": absolute_url(reverse("privacy:data", kwargs={"token": access_token(signature=signature)})),
-    }
-    with translation.override(petition.language):
+    with translation.override(signer_language(signature)):
+        # The period comes from the setting that enforces it, so the mail cannot promise another.
+        context = {
+            "title": title,
+            "petition_url": absolute_url(petition.get_absolute_url()),
+            "pending_days": settings.SIGNATURE_PENDING_DAYS,
+            "name": signature.name,
+            "confirm_url": _link("petitions:confirm", signature, confirm_token(signature)),
+            "withdraw_url": _link("petitions:withdraw", signature, withdraw_token(signature)),
+            "privacy_url": absolute_url(reverse("privacy:data", kwargs={"token": access_token(signature=signature)})),
+        }
         return render_mail(templates, context, signature.email)
 
 
@@ -64,11 +83,15 @@ def _build_many(
     signature_ids: list[int], templates: str, is_due: Callable[[Signature], bool]
 ) -> dict[int, EmailMultiAlternatives | None]:
     signatures = _signatures(signature_ids)
+    titles = _translated_titles(signatures)
     built = {}
     for signature_id in signature_ids:
         signature = signatures.get(signature_id)
-        due = signature is not None and is_due(signature)
-        built[signature_id] = _render(templates, signature) if due else None
+        if signature is None or not is_due(signature):
+            built[signature_id] = None
+            continue
+        title = titles.get((signature.petition_id, signature.language), signature.petition.title)
+        built[signature_id] = _render(templates, signature, title)
     return built
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -122,6 +123,47 @@ class Demand(models.Model):
         return self.text[:80]
 
 
+class PetitionTranslation(TimeStampedModel):
+    """The letter in another language. It shares the letter's count, signatures and
+    endorsements (there is one letter, read in several languages) and has versions of
+    its own, as the original has (docs/adr/0010-letter-translations-share-one-count.md)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("Plain text, shown in lists and shares."))
+    body = models.TextField(_("body"), help_text=_("Markdown. Raw HTML is removed."))
+    addressee = models.CharField(_("addressed to"), max_length=200)
+    demands = models.TextField(
+        _("demands"),
+        blank=True,
+        help_text=_("One demand a line, in the order of the original's demands."),
+    )
+    version = models.PositiveIntegerField(_("text version"), default=1, editable=False)
+    text_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["petition", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "language"], name="petition_translation_one_per_language"),
+            models.CheckConstraint(condition=~Q(language=""), name="petition_translation_has_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    def clean(self) -> None:
+        # A constraint cannot look at the letter's row; the admin's form checks it here.
+        if self.petition_id and self.language == self.petition.language:
+            raise ValidationError({"language": _("The letter is written in this language already.")})
+
+    @property
+    def demand_lines(self) -> list[str]:
+        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+
+
 def new_partner_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -165,9 +207,11 @@ class Source(models.Model):
 
 
 class PetitionVersion(models.Model):
-    """The text as it stood at each version, so a signature can say what it endorsed."""
+    """The text as it stood at each version, in the original's language or a
+    translation's, so a signature can say what it endorsed."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))
@@ -177,11 +221,13 @@ class PetitionVersion(models.Model):
     class Meta:
         verbose_name = _("letter version")
         verbose_name_plural = _("letter versions")
-        ordering = ["petition", "number"]
-        constraints = [models.UniqueConstraint(fields=["petition", "number"], name="petition_version_unique")]
+        ordering = ["petition", "language", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "language", "number"], name="petition_version_unique"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.petition} v{self.number}"
+        return f"{self.petition} ({self.language}) v{self.number}"
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -204,6 +250,12 @@ class Signature(models.Model):
     # with the letter and serves every lookup by letter. A second index cost each
     # signature one more index entry to write.
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures", db_index=False)
+    # The language of the page signed on; the person's mails go out in it. Empty for
+    # signatures from before there were translations: they read the original, and their
+    # mails go out in its language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
+    # The version of the text the person read: the translation's in `language` if the
+    # letter had one, else the original's (PetitionVersion tells which by its date).
     petition_version = models.PositiveIntegerField(_("letter version signed"))
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)

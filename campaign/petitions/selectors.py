@@ -10,8 +10,23 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils.translation import gettext
 
-from campaign.petitions.models import Delivery, Petition, Response, Signature, SignatureCounter, Source
-from campaign.petitions.services import SOURCE_CODES_KEY, count_cache_key, letter_cache_key, wall_cache_key
+from campaign.petitions.models import (
+    Delivery,
+    Demand,
+    Petition,
+    PetitionTranslation,
+    Response,
+    Signature,
+    SignatureCounter,
+    Source,
+)
+from campaign.petitions.services import (
+    SOURCE_CODES_KEY,
+    count_cache_key,
+    letter_cache_key,
+    letter_text_versions,
+    wall_cache_key,
+)
 
 COUNT_CACHE_SECONDS = 30
 COUNTRY_CACHE_SECONDS = 60
@@ -28,15 +43,69 @@ LETTER_CACHE_SECONDS = 300
 def public_letter(slug: str) -> Petition:
     """The public letter `slug`, for a sign POST: from the cache, so a surge of
     signatures costs PostgreSQL its INSERTs and not a read of the letter each
-    (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md). 404 for a draft or none."""
+    (docs/adr/0009-a-kept-redis-client-and-a-cached-letter.md). 404 for a draft or none.
+    It carries `text_versions`, its text's version in each language, so one copy serves
+    signers in every language (docs/adr/0010-letter-translations-share-one-count.md)."""
     key = letter_cache_key(slug)
     petition = cache.get(key)
     if petition is None:
         petition = Petition.objects.public().filter(slug=slug).first()
         if petition is None:
             raise Http404
+        petition.text_versions = letter_text_versions(petition)
         cache.set(key, petition, LETTER_CACHE_SECONDS)
     return petition
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """What a letter's page shows of its text in one language: the translation, or the
+    original when there is none yet (`untranslated`), marked with its own language."""
+
+    language: str
+    title: str
+    summary: str
+    body: str
+    addressee: str
+    demands: list[Demand]
+    version: int
+    untranslated: bool
+
+
+def letter_text(petition: Petition, language: str) -> LetterText:
+    """The letter's text for a page in `language`. A translation's demands are shown on
+    the original's Demand rows, in order, so the evidence cited for each stays beside it."""
+    demands = list(petition.demands.all())
+    translation = None
+    if language != petition.language:
+        translation = PetitionTranslation.objects.filter(petition=petition, language=language).first()
+    if translation is None:
+        return LetterText(
+            language=petition.language,
+            title=petition.title,
+            summary=petition.summary,
+            body=petition.body,
+            addressee=petition.addressee,
+            demands=demands,
+            version=petition.version,
+            untranslated=language != petition.language,
+        )
+    lines = translation.demand_lines
+    if len(lines) == len(demands):
+        for demand, line in zip(demands, lines, strict=True):
+            demand.text = line  # shown only, never saved
+    else:
+        demands = [Demand(petition=petition, position=number, text=line) for number, line in enumerate(lines)]
+    return LetterText(
+        language=translation.language,
+        title=translation.title,
+        summary=translation.summary,
+        body=translation.body,
+        addressee=translation.addressee,
+        demands=demands,
+        version=translation.version,
+        untranslated=False,
+    )
 
 
 def signature_count(petition: Petition) -> int:

@@ -28,6 +28,7 @@ from campaign.petitions.models import (
     DeliveryPack,
     Milestone,
     Petition,
+    PetitionTranslation,
     PetitionVersion,
     Signature,
     SignatureCounter,
@@ -77,34 +78,64 @@ def _text_of(petition: Petition) -> dict:
     }
 
 
-def petition_record_version(*, petition: Petition) -> PetitionVersion:
-    """Snapshot the letter's text. Once a letter has left draft, any change to its
-    title, body or demands makes a new version; signatures record the one they saw."""
-    text = _text_of(petition)
+def _translation_text_of(translation: PetitionTranslation) -> dict:
+    return {"title": translation.title, "body": translation.body, "demands": translation.demand_lines}
+
+
+def _record_version(*, petition: Petition, language: str, text: dict, holder: QuerySet) -> PetitionVersion:
+    """Snapshot one language's text of a letter. `holder` selects the row that carries
+    that text's version number and fingerprint (the letter, or its translation)."""
     fingerprint = hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
-        latest = petition.versions.order_by("-number").first()
-        if latest is not None and fingerprint == petition.text_fingerprint:
+        current = holder.select_for_update().values("version", "text_fingerprint").get()
+        status = Petition.objects.filter(pk=petition.pk).values_list("status", flat=True).get()
+        versions = PetitionVersion.objects.filter(petition=petition, language=language)
+        latest = versions.order_by("-number").first()
+        if latest is not None and fingerprint == current["text_fingerprint"]:
             return latest
-        if latest is None or petition.status == Petition.Status.DRAFT:
+        if latest is None or status == Petition.Status.DRAFT:
             number = latest.number if latest else 1
             version, _ = PetitionVersion.objects.update_or_create(
-                petition=petition, number=number, defaults={**text, "created_at": timezone.now()}
+                petition=petition, language=language, number=number, defaults={**text, "created_at": timezone.now()}
             )
         else:
             number = latest.number + 1
-            version = PetitionVersion.objects.create(petition=petition, number=number, **text)
-        Petition.objects.filter(pk=petition.pk).update(version=number, text_fingerprint=fingerprint)
+            version = PetitionVersion.objects.create(petition=petition, language=language, number=number, **text)
+        holder.update(version=number, text_fingerprint=fingerprint)
     return version
 
 
+def petition_record_version(*, petition: Petition) -> PetitionVersion:
+    """Snapshot the letter's text. Once a letter has left draft, any change to its
+    title, body or demands makes a new version; signatures record the one they saw."""
+    return _record_version(
+        petition=petition,
+        language=petition.language,
+        text=_text_of(petition),
+        holder=Petition.objects.filter(pk=petition.pk),
+    )
+
+
+def petition_translation_record_version(*, translation: PetitionTranslation) -> PetitionVersion:
+    """Snapshot a translation's text: its versions count on their own, as the
+    original's do, so a signature on the French page says which French text it saw."""
+    return _record_version(
+        petition=translation.petition,
+        language=translation.language,
+        text=_translation_text_of(translation),
+        holder=PetitionTranslation.objects.filter(pk=translation.pk),
+    )
+
+
 def petition_publish_changes(*, petition: Petition) -> PetitionVersion:
-    """An organiser saved the letter (its demands too): record its text's version and
-    retire the cached public pages, which show it, and the copy signing reads. A new
-    version of a letter members endorsed is news to them: they are mailed."""
+    """An organiser saved the letter (its demands and translations too): record its
+    texts' versions and retire the cached public pages, which show them, and the copy
+    signing reads. A new version of the original letter members endorsed is news to
+    them: they are mailed."""
     previous = Petition.objects.filter(pk=petition.pk).values_list("version", flat=True).first()
     version = petition_record_version(petition=petition)
+    for text in petition.translations.all():
+        petition_translation_record_version(translation=text)
     if previous is not None and version.number > previous:
         endorsements_tell_new_version(petition=petition, version=version.number)
     _letters_changed([petition.slug])
@@ -144,6 +175,7 @@ def _sources_changed() -> None:
 
 
 def letter_cache_key(slug: str) -> str:
+    """The letter signing reads, with its text's version in every language."""
     return f"petitions:letter:{slug}"
 
 
@@ -203,6 +235,23 @@ class SignatureDetails:
     wants_updates: bool = False
     # Where the person came from (selectors.source_id_for): None when straight to the letter.
     source_id: int | None = None
+    # The language of the page signed on, for the person's mails; empty: the letter's own.
+    language: str = ""
+
+
+def letter_text_versions(petition: Petition) -> dict[str, int]:
+    """The current version of the letter's text in each language it is written in."""
+    return {petition.language: petition.version, **dict(petition.translations.values_list("language", "version"))}
+
+
+def _version_in(petition: Petition, language: str) -> int:
+    """The version a signer on the page in `language` read: the translation's, or the
+    original's where there is none. The letter signing reads from the cache carries
+    them all (selectors.public_letter), so a signature costs no query for it."""
+    versions = getattr(petition, "text_versions", None)
+    if versions is None:
+        versions = letter_text_versions(petition)
+    return versions.get(language, petition.version)
 
 
 def signature_create(*, petition: Petition, details: SignatureDetails, client_ip: str = "") -> Signature:
@@ -216,9 +265,11 @@ def signature_create(*, petition: Petition, details: SignatureDetails, client_ip
     if not petition.is_open:
         raise PetitionClosed
     now = timezone.now()
+    language = details.language or petition.language
     signature = Signature(
         petition=petition,
-        petition_version=petition.version,
+        language=language,
+        petition_version=_version_in(petition, language),
         name=details.name,
         email=details.email,
         email_normalised=normalise_email(details.email),

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language, npgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import npgettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -77,9 +77,11 @@ def _wall_page_number(request) -> int:
 def _detail_context(request, petition: Petition, form: SignatureForm) -> dict:
     wall_page_number = _wall_page_number(request)
     wall, wall_has_more = selectors.wall_page(petition, wall_page_number)
+    text = selectors.letter_text(petition, get_language())
     return {
         "petition": petition,
-        "demands": petition.demands.all(),
+        "text": text,
+        "demands": text.demands,
         "form": form,
         "signature_count": selectors.signature_count(petition),
         "country_counts": selectors.country_counts(petition)[:20],
@@ -163,6 +165,7 @@ def _sign(request, slug: str, *, embed: bool):
         is_public=data["is_public"],
         wants_updates=data["wants_updates"],
         source_id=selectors.source_id_for(data["source"]),
+        language=get_language(),
     )
     try:
         services.signature_create(petition=petition, details=details, client_ip=client_ip(request))

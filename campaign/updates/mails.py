@@ -25,7 +25,7 @@ RECIPIENT_FIELDS_MAILED = (
     "unsubscribed_at",
     "update__subject", "update__body", "update__petition__slug", "update__petition__title",
     "update__petition__language",
-    "signature__name", "signature__email", "signature__wants_updates", "signature__confirmed_at",
+    "signature__name", "signature__email", "signature__language", "signature__wants_updates", "signature__confirmed_at",
     "signature__withdrawn_at", "signature__invalidated_at", "signature__anonymised_at",
 )  # fmt: skip
 
@@ -41,6 +41,8 @@ DATA_HOLE = f"data-{secrets.token_hex(8)}"
 def _render(
     update: Update, *, name: str, to: str, unsubscribe_url: str, privacy_url: str, test: bool
 ) -> EmailMultiAlternatives:
+    """The mail in the active language: its frame and links in it, the organiser's
+    subject and text as they wrote them."""
     petition = update.petition
     context = {
         "subject": update.subject,
@@ -53,8 +55,7 @@ def _render(
         "privacy_url": privacy_url,
         "test": test,
     }
-    with translation.override(petition.language):
-        message = render_mail(TEMPLATES, context, to)
+    message = render_mail(TEMPLATES, context, to)
     return _with_unsubscribe_headers(message, unsubscribe_url)
 
 
@@ -77,16 +78,17 @@ def _privacy_url(token: str | None) -> str:
     return absolute_url(reverse("privacy:data", kwargs={"token": token}))
 
 
-def _template(update: Update) -> EmailMultiAlternatives:
-    """The update's mail with holes for the name and the links' tokens."""
-    return _render(
-        update,
-        name=NAME_HOLE,
-        to="",
-        unsubscribe_url=_unsubscribe_url(LINK_HOLE),
-        privacy_url=_privacy_url(DATA_HOLE),
-        test=False,
-    )
+def _template(update: Update, language: str) -> EmailMultiAlternatives:
+    """The update's mail in `language` with holes for the name and the links' tokens."""
+    with translation.override(language):
+        return _render(
+            update,
+            name=NAME_HOLE,
+            to="",
+            unsubscribe_url=_unsubscribe_url(LINK_HOLE),
+            privacy_url=_privacy_url(DATA_HOLE),
+            test=False,
+        )
 
 
 def _poured(
@@ -111,17 +113,21 @@ def build_update_many(recipient_ids: list[int]) -> dict[int, EmailMultiAlternati
         .filter(pk__in=recipient_ids)
     )
     recipients = {recipient.pk: recipient for recipient in found}
-    templates: dict[int, EmailMultiAlternatives] = {}
+    # Rendered once per update and language among the batch's recipients: each signer
+    # gets the frame and links in the language they signed in.
+    templates: dict[tuple[int, str], EmailMultiAlternatives] = {}
     built: dict[int, EmailMultiAlternatives | None] = {}
     for recipient_id in recipient_ids:
         recipient = recipients.get(recipient_id)
         if recipient is None or recipient.unsubscribed_at or not services.recipient_wants_it(recipient.signature):
             built[recipient_id] = None
             continue
-        if recipient.update_id not in templates:
-            templates[recipient.update_id] = _template(recipient.update)
+        language = recipient.signature.language or recipient.update.petition.language
+        key = (recipient.update_id, language)
+        if key not in templates:
+            templates[key] = _template(recipient.update, language)
         built[recipient_id] = _poured(
-            templates[recipient.update_id],
+            templates[key],
             name=recipient.signature.name,
             to=recipient.signature.email,
             token=services.unsubscribe_token(recipient),
@@ -140,13 +146,14 @@ def build_test(update_id: int) -> EmailMultiAlternatives | None:
     if update is None or update.tested_by is None:
         return None
     user = update.tested_by
-    message = _render(
-        update,
-        name=user.get_full_name() or gettext("supporter"),
-        to=user.email,
-        unsubscribe_url=_unsubscribe_url(services.sample_unsubscribe_token(update)),
-        privacy_url=_privacy_url(None),
-        test=True,
-    )
-    message.subject = gettext("[Test] %(subject)s") % {"subject": message.subject}
+    with translation.override(update.petition.language):
+        message = _render(
+            update,
+            name=user.get_full_name() or gettext("supporter"),
+            to=user.email,
+            unsubscribe_url=_unsubscribe_url(services.sample_unsubscribe_token(update)),
+            privacy_url=_privacy_url(None),
+            test=True,
+        )
+        message.subject = gettext("[Test] %(subject)s") % {"subject": message.subject}
     return message

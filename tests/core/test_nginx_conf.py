@@ -4,6 +4,7 @@ of a small upstream that stands in for gunicorn and counts what reaches it."""
 from __future__ import annotations
 
 import http.client
+import re
 import subprocess
 import threading
 import time
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from campaign.core import processes
 from tests.conftest import free_port, skip_or_fail
@@ -30,7 +32,7 @@ class Upstream(BaseHTTPRequestHandler):
         self.seen.append((self.command, self.path))
         body = f"answer {len(self.seen)} to {self.path}".encode()
         self.send_response(200)
-        if self.path.startswith("/letters/"):
+        if "/letters/" in self.path:
             self.send_header("Cache-Control", "public, s-maxage=30")
         elif self.path.startswith("/api/"):
             self.send_header("Cache-Control", "public, s-maxage=1")
@@ -141,6 +143,8 @@ def test_nginx_access_log_holds_no_token_address_or_query(front):
         f"/accounts/password/reset/key/4-{TOKEN}/",
         f"/partners/{TOKEN}/",
         f"/letters/ban-face-scans/?next={TOKEN}",
+        f"/fr/letters/ban-face-scans/confirm/{TOKEN}/",
+        f"/pt-br/privacy/my-data/{TOKEN}/",
     ]
     for path in paths:
         assert front.request("GET", path, headers={"Referer": f"http://127.0.0.1/letters/x/confirm/{TOKEN}/"})[0] == 200
@@ -156,6 +160,7 @@ def test_nginx_access_log_holds_no_token_address_or_query(front):
     assert "GET /accounts/password/reset/key/[token]/ 200" in log
     assert "GET /partners/[token]/ 200" in log
     assert "GET /letters/ban-face-scans/ 200" in log
+    assert "GET /fr/letters/ban-face-scans/confirm/[token]/ 200" in log
 
 
 def test_nginx_access_log_keeps_paths_without_tokens(front):
@@ -172,6 +177,21 @@ def test_nginx_serves_a_public_page_from_its_cache(front):
     assert second[2] == first[2]
     assert second[1]["X-Cache"] == "HIT"
     assert front.seen == [("GET", "/letters/ban-face-scans/")]
+
+
+def test_nginx_keeps_each_language_of_a_page_apart(front):
+    for path in ("/letters/ban-face-scans/", "/fr/letters/ban-face-scans/", "/pt-br/letters/ban-face-scans/"):
+        first, second = front.request("GET", path), front.request("GET", path)
+        assert second[1]["X-Cache"] == "HIT" and second[2] == first[2]
+        assert path.encode() in first[2]
+    assert len(front.seen) == 3
+
+
+def test_nginx_conf_names_the_sites_languages_as_prefixes():
+    prefixes = {code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE}
+    conf = processes.NGINX_CONF.read_text()
+    named = set(re.findall(r"\(\?:/\(\?:([a-z|-]+)\)\)\?", conf))
+    assert named == {"|".join(sorted(prefixes, key=list(dict(settings.LANGUAGES)).index))}
 
 
 def test_nginx_never_caches_for_a_session_a_post_or_a_token_path(front):

@@ -4,12 +4,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from campaign.accounts.models import User
 from campaign.petitions import selectors, services
-from campaign.petitions.models import Petition, Signature, SignatureExport
+from campaign.petitions.models import Petition, PetitionTranslation, Signature, SignatureExport
 from tests.accounts.helpers import enrol_totp, reauthenticate
 from tests.factories import PetitionFactory
 from tests.petitions.helpers import sign_data
@@ -100,8 +101,10 @@ def empty_inline(prefix: str) -> dict:
 
 def admin_change(client, petition, **changes):
     """Save the letter through its admin page, as an organiser does."""
-    boss = User.objects.create_superuser(email="boss@example.org", password="pw")
-    enrol_totp(boss)
+    boss = User.objects.filter(email="boss@example.org").first()
+    if boss is None:
+        boss = User.objects.create_superuser(email="boss@example.org", password="pw")
+        enrol_totp(boss)
     client.force_login(boss)
     url = reverse("admin:petitions_petition_change", args=[petition.pk])
     demand = petition.demands.get()
@@ -131,6 +134,7 @@ def admin_change(client, petition, **changes):
         "versions-INITIAL_FORMS": 0,
         "versions-MIN_NUM_FORMS": 0,
         "versions-MAX_NUM_FORMS": 0,
+        **empty_inline("translations"),
         **empty_inline("deliveries"),
         **empty_inline("responses"),
         **changes,
@@ -200,3 +204,44 @@ def test_admin_signature_search_and_filters_render(client):
     response = client.get(reverse("admin:petitions_signature_changelist") + "?q=someone&confirmed_at__isempty=0")
     assert response.status_code == 200
     assert "someone@example.org" in response.content.decode()
+
+
+def test_admin_adds_a_translation_inline_and_counts_its_versions(client):
+    petition = PetitionFactory(status=Petition.Status.OPEN)
+    services.petition_record_version(petition=petition)
+    french = {
+        "translations-TOTAL_FORMS": 1,
+        "translations-0-petition": petition.pk,
+        "translations-0-language": "fr",
+        "translations-0-title": "Interdire",
+        "translations-0-summary": "Résumé",
+        "translations-0-addressee": "Au Parlement",
+        "translations-0-body": "Texte",
+        "translations-0-demands": "L'interdire",
+    }
+    admin_change(client, petition, **french)
+    translation = petition.translations.get()
+    assert translation.version == 1
+    original = Petition.objects.get(pk=petition.pk).version
+    admin_change(
+        client,
+        petition,
+        **{
+            **french,
+            "translations-INITIAL_FORMS": 1,
+            "translations-0-id": translation.pk,
+            "translations-0-title": "Interdire maintenant",
+        },
+    )
+    translation.refresh_from_db()
+    petition.refresh_from_db()
+    assert translation.version == 2 and petition.version == original  # only the French text changed
+    assert petition.versions.get(language="fr", number=2).title == "Interdire maintenant"
+
+
+def test_admin_refuses_a_translation_into_the_letters_own_language():
+    petition = PetitionFactory()
+    translation = PetitionTranslation(petition=petition, language="en", title="t", summary="s", body="b", addressee="a")
+    with pytest.raises(ValidationError) as refused:
+        translation.full_clean()  # as the admin's inline form does
+    assert "language" in refused.value.message_dict

@@ -23,7 +23,9 @@ def test_api_list_returns_public_letters_with_counts(client, django_capture_on_c
         {
             "slug": petition.slug,
             "title": petition.title,
+            "language": "en",
             "url": f"http://127.0.0.1:8000{petition.get_absolute_url()}",
+            "translations": [],
             "signature_count": 1,
             "goal": 500,
             "status": "open",

@@ -10,8 +10,9 @@ from campaign.articles.demo.loader import load_evidence
 from campaign.coalition.demo import members as coalition_demo
 from campaign.petitions import services
 from campaign.petitions.demo import letter
+from campaign.petitions.demo.translations import TRANSLATIONS
 from campaign.petitions.forms import CONSENT_TEXT
-from campaign.petitions.models import Demand, Petition, Signature
+from campaign.petitions.models import Demand, Petition, PetitionTranslation, Signature
 
 
 class Command(BaseCommand):
@@ -38,6 +39,11 @@ class Command(BaseCommand):
                 for position, text in enumerate(letter.DEMANDS, start=1)
             )
         services.petition_record_version(petition=petition)
+        for language, text in TRANSLATIONS.items():
+            translation, _made = PetitionTranslation.objects.get_or_create(
+                petition=petition, language=language, defaults={**text, "demands": "\n".join(text["demands"])}
+            )
+            services.petition_translation_record_version(translation=translation)
         petition.refresh_from_db()
         now = timezone.now()
         made_now = []
