@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,6 +56,31 @@ def public_letter(slug: str) -> Petition:
         petition.text_versions = letter_text_versions(petition)
         cache.set(key, petition, LETTER_CACHE_SECONDS)
     return petition
+
+
+def shown_in(petitions: list[Petition], language: str) -> list[Petition]:
+    """Copies of these letters wearing the title, summary and addressee of their
+    translation into `language`, where there is one, for pages, images and mails; the
+    originals are left as they are, so nothing shown can be saved over the letter."""
+    translated = {
+        petition_id: (title, summary, addressee)
+        for petition_id, title, summary, addressee in PetitionTranslation.objects.filter(
+            petition__in=[petition for petition in petitions if petition.language != language], language=language
+        ).values_list("petition_id", "title", "summary", "addressee")
+    }
+    shown = []
+    for petition in petitions:
+        if petition.pk in translated:
+            petition = copy.copy(petition)
+            petition.title, petition.summary, petition.addressee = translated[petition.pk]
+        shown.append(petition)
+    return shown
+
+
+def shown_one_in(petition: Petition, language: str) -> Petition:
+    if petition.language == language:
+        return petition
+    return shown_in([petition], language)[0]
 
 
 @dataclass(frozen=True)

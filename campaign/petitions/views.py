@@ -55,7 +55,7 @@ def _limits(request, email: str, scope: str) -> list[tuple[str, str, int]]:
 
 @public_page
 def petition_list(request):
-    petitions = list(Petition.objects.public().order_by("status", "-created_at"))
+    petitions = selectors.shown_in(list(Petition.objects.public().order_by("status", "-created_at")), get_language())
     for petition in petitions:
         petition.signature_count = selectors.signature_count(petition)
     return render(request, "petitions/petition_list.html", {"petitions": petitions})
@@ -192,7 +192,11 @@ def framable(view):
 
 
 def _render_embed(request, petition: Petition, form: SignatureForm):
-    context = {"petition": petition, "form": form, "signature_count": selectors.signature_count(petition)}
+    context = {
+        "petition": selectors.shown_one_in(petition, get_language()),
+        "form": form,
+        "signature_count": selectors.signature_count(petition),
+    }
     return render(request, "petitions/petition_embed.html", context)
 
 
@@ -217,7 +221,7 @@ def petition_embed_sign(request, slug: str):
 
 @framable
 def petition_embed_thanks(request, slug: str):
-    petition = selectors.public_letter(slug)
+    petition = selectors.shown_one_in(selectors.public_letter(slug), get_language())
     return render(request, "petitions/embed_check_inbox.html", {"petition": petition})
 
 
@@ -252,7 +256,7 @@ def petition_badge(request, slug: str):
 
 
 def petition_thanks(request, slug: str):
-    petition = _public_petition(slug)
+    petition = selectors.shown_one_in(_public_petition(slug), get_language())
     return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
 
 
@@ -261,13 +265,14 @@ def petition_thanks(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request, slug: str, token: str):
     petition = _public_petition(slug)
+    shown = selectors.shown_one_in(petition, get_language())
     try:
         signature = services.signature_from_confirm_token(token, petition=petition)
     except services.InvalidToken:
-        return render(request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400)
+        return render(request, "petitions/link_invalid.html", {"petition": shown, "form": ResendForm()}, status=400)
     if signature.withdrawn_at or signature.invalidated_at:
-        return render(request, "petitions/signature_withdrawn.html", {"petition": petition}, status=410)
-    context = {"petition": petition, "token": token, "withdraw_token": services.withdraw_token(signature)}
+        return render(request, "petitions/signature_withdrawn.html", {"petition": shown}, status=410)
+    context = {"petition": shown, "token": token, "withdraw_token": services.withdraw_token(signature)}
     if request.method == "POST":
         confirmation = services.signature_confirm(signature=signature)
         context.update(
@@ -286,16 +291,17 @@ def signature_confirm(request, slug: str, token: str):
 @require_http_methods(["GET", "POST"])
 def signature_withdraw(request, slug: str, token: str):
     petition = _public_petition(slug)
+    shown = selectors.shown_one_in(petition, get_language())
     try:
         signature = services.signature_from_withdraw_token(token, petition=petition)
     except services.InvalidToken:
-        return render(request, "petitions/link_invalid.html", {"petition": petition, "form": ResendForm()}, status=400)
+        return render(request, "petitions/link_invalid.html", {"petition": shown, "form": ResendForm()}, status=400)
     if signature.withdrawn_at:
-        return render(request, "petitions/signature_withdrawn.html", {"petition": petition})
+        return render(request, "petitions/signature_withdrawn.html", {"petition": shown})
     if request.method == "POST":
         services.signature_withdraw(signature=signature)
-        return render(request, "petitions/signature_withdrawn.html", {"petition": petition, "just_now": True})
-    return render(request, "petitions/signature_withdraw.html", {"petition": petition, "token": token})
+        return render(request, "petitions/signature_withdrawn.html", {"petition": shown, "just_now": True})
+    return render(request, "petitions/signature_withdraw.html", {"petition": shown, "token": token})
 
 
 @same_origin_post
@@ -309,7 +315,8 @@ def signature_resend(request, slug: str):
             return _too_many(request, petition)
         services.signature_resend(petition=petition, email=email)
         return redirect("petitions:thanks", slug=petition.slug)
-    return render(request, "petitions/signature_resend.html", {"petition": petition, "form": form})
+    shown = selectors.shown_one_in(petition, get_language())
+    return render(request, "petitions/signature_resend.html", {"petition": shown, "form": form})
 
 
 def partner_totals(request, token: str):
@@ -331,7 +338,7 @@ def petition_share_image(request, slug: str):
     """The letter's link-preview picture. Caches in front may keep it a few minutes:
     link previews are fetched once per share, and the count on it is rounded anyway."""
     petition = selectors.public_letter(slug)
-    png = share_image.share_image(petition, selectors.signature_count(petition))
+    png = share_image.share_image(selectors.shown_one_in(petition, get_language()), selectors.signature_count(petition))
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=SHARE_IMAGE_SECONDS)
     return response

@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
-from campaign.petitions import mails, selectors, services
+from campaign.petitions import mails, selectors, services, share_image
 from campaign.petitions.models import Petition, PetitionTranslation, PetitionVersion, Signature
 from tests.catalogue import use_french_catalogue
 from tests.factories import PetitionFactory, SignatureFactory
@@ -76,6 +78,40 @@ def test_a_translations_demands_keep_the_evidence_of_the_original_demands():
     assert [demand.text for demand in text.demands] == ["Un", "Deux"]
     assert [demand.pk for demand in text.demands] == list(petition.demands.values_list("pk", flat=True))
     assert list(petition.demands.values_list("text", flat=True)) == ["One", "Two"]  # nothing saved
+
+
+def test_pages_around_the_letter_show_its_title_in_the_pages_language(client):
+    petition = PetitionFactory()
+    translate(petition)
+    signature = SignatureFactory(petition=petition)
+    pages = [
+        "/fr/letters/",
+        f"/fr/letters/{petition.slug}/check-your-inbox/",
+        f"/fr/letters/{petition.slug}/confirm/{services.confirm_token(signature)}/",
+        f"/fr/letters/{petition.slug}/withdraw/{services.withdraw_token(signature)}/",
+        f"/fr/letters/{petition.slug}/resend/",
+        f"/fr/letters/{petition.slug}/embed/",
+    ]
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert escape(FRENCH_TITLE) in html, page
+        assert escape(petition.title) not in html, page
+    assert escape(petition.title) in client.get("/letters/").content.decode()
+    petition.refresh_from_db()
+    assert petition.title != FRENCH_TITLE  # shown, never saved
+
+
+def test_the_share_image_is_drawn_with_the_title_in_the_pages_language(client):
+    petition = PetitionFactory()
+    translate(petition)
+    french = client.get(f"/fr/letters/{petition.slug}/share.png")
+    assert french["Content-Type"] == "image/png"
+    with translation.override("fr"):
+        drawn = {
+            title: share_image.draw(title=title, count=0, campaign_name=gettext("Ban Biometric Surveillance"))
+            for title in (FRENCH_TITLE, petition.title)
+        }
+    assert french.content == drawn[FRENCH_TITLE] != drawn[petition.title]
 
 
 # --- Versions ------------------------------------------------------------------------------
