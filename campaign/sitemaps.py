@@ -1,5 +1,4 @@
-"""/sitemap.xml: every public page, by section. Locations are the language-neutral
-(English) addresses."""
+"""/sitemap.xml: every public page, by section, in every language (campaign.core.sitemaps)."""
 
 from campaign.articles.sitemaps import SITEMAPS as LIBRARY_SITEMAPS
 from campaign.coalition.sitemaps import MemberSitemap

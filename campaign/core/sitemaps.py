@@ -10,7 +10,13 @@ from django.urls import reverse
 
 
 class SiteUrlSitemap(Sitemap):
-    """Absolute links from SITE_URL, never from the Sites table or a request's Host."""
+    """Absolute links from SITE_URL, never from the Sites table or a request's Host;
+    each page in every language, with its alternates, so search engines offer a reader
+    the page in theirs."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.SITE_URL).netloc

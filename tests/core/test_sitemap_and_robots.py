@@ -73,3 +73,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_off_private_pages(c
     assert "Disallow: /fr/letters/*/confirm/" in lines
     assert "Disallow: /" not in lines  # the public pages stay open
     assert not response.cookies
+
+
+def test_the_sitemap_lists_each_page_in_every_language_with_its_alternates(sitemap):
+    letter = PetitionFactory(slug="open-one", status=Petition.Status.OPEN)
+    body = sitemap()
+    for prefix in ("", "/fr", "/de", "/es", "/pt-br"):
+        assert f"<loc>{SITE}{prefix}/letters/open-one/</loc>" in body
+    assert f'hreflang="fr" href="{SITE}/fr{letter.get_absolute_url()}"' in body
+    assert f'hreflang="x-default" href="{SITE}{letter.get_absolute_url()}"' in body

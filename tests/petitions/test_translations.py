@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from campaign.petitions import mails, selectors, services, share_image
 from campaign.petitions.models import Petition, PetitionTranslation, PetitionVersion, Signature
@@ -106,7 +105,7 @@ def test_the_share_image_is_drawn_with_the_title_in_the_pages_language(client):
     translate(petition)
     french = client.get(f"/fr/letters/{petition.slug}/share.png")
     assert french["Content-Type"] == "image/png"
-    with translation.override("fr"):
+    with override("fr"):
         drawn = {
             title: share_image.draw(title=title, count=0, campaign_name=gettext("Ban Biometric Surveillance"))
             for title in (FRENCH_TITLE, petition.title)
