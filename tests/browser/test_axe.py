@@ -1,6 +1,6 @@
 """Axe (axe-core, pinned in tests/browser/package-lock.json) over every public page, the
 organisers' pages and allauth's pages, at a desktop and a phone width: no violation of
-serious or critical impact.
+serious or critical impact. The same pages at 320 px do not scroll sideways.
 
 To check a new page, add a `Page` to PAGES: its id names the test, `path` takes the
 `Site` (the objects loaded once for the module) and returns the address to open.
@@ -277,6 +277,27 @@ def test_page_has_no_serious_axe_violation(page_, width, tabs, site, server, axe
         if violation["impact"] in BLOCKING
     ]
     assert blocking == [], json.dumps(blocking, indent=1)
+
+
+@pytest.mark.parametrize("page_", PAGES, ids=lambda page_: page_.id)
+def test_page_does_not_scroll_sideways_at_320px(page_, tabs, site, server):
+    """The narrowest phone in use: wide content (a table, a long address) scrolls inside
+    its own box, never the page."""
+    tab = tabs[page_.who]
+    tab.set_viewport_size({"width": 320, "height": 640})
+    tab.goto(server + page_.path(site))
+    if page_.fail_with:
+        tab.get_by_role("button", name=page_.fail_with).click()
+        tab.locator(".error-summary").wait_for()
+    overflow = tab.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= width) return null;
+          const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > width + 1);
+          return wide.slice(-3).map(el => el.outerHTML.slice(0, 120));
+        }"""
+    )
+    assert overflow is None, overflow
 
 
 def _axe_violations(tab, axe_source: str) -> list[dict]:
