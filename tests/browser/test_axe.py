@@ -293,7 +293,8 @@ def test_page_does_not_scroll_sideways_at_320px(page_, tabs, site, server):
         """() => {
           const width = document.documentElement.clientWidth;
           if (document.documentElement.scrollWidth <= width) return null;
-          const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > width + 1);
+          const wide = [...document.querySelectorAll("body *")]
+            .filter(el => el.getBoundingClientRect().right > width + 1);
           return wide.slice(-3).map(el => el.outerHTML.slice(0, 120));
         }"""
     )
