@@ -111,3 +111,27 @@ def test_the_sign_button_can_be_seen_in_a_short_window(width, height, browser, l
         assert box["y"] >= 0 and box["y"] + box["height"] <= height
     finally:
         context.close()
+
+
+def test_the_library_shows_results_first_and_filters_folded_on_a_phone(browser, live_server, transactional_db):
+    context = browser.new_context(viewport={"width": 390, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/evidence/")
+        results = page.locator("#results-heading").bounding_box()
+        filters = page.locator("#facets").bounding_box()
+        assert results["y"] < filters["y"]
+        assert not page.locator("#facets").evaluate("el => el.open")
+        page.get_by_role("link", name="Narrow down the results").click()
+        assert page.locator("#facets").evaluate("el => el.open")
+        page.get_by_role("button", name="Apply filters").wait_for()
+    finally:
+        context.close()
+
+
+def test_the_library_shows_filters_beside_results_on_a_wide_screen(page, live_server, transactional_db):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/evidence/")
+    assert page.locator("#facets").evaluate("el => el.open")
+    assert page.locator("#facets").bounding_box()["x"] < page.locator("#results-heading").bounding_box()["x"]
+    assert not page.get_by_role("link", name="Narrow down the results").is_visible()
