@@ -21,13 +21,20 @@ $(VENV)/.installed: requirements-dev.lock $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# axe-core for the accessibility tests, from its lock. Without npm the rest of the suite
+# still runs and tests/browser/test_axe.py fails saying what is missing.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the axe tests will fail (Debian: apt-get install npm)"; fi
+
 run: $(VENV)/.installed ## Run the whole site (embedded Postgres, worker, beat, demo content) on 127.0.0.1:$PORT
 	PORT=$(PORT) $(BIN)/python manage.py run_site
 
-test: $(VENV)/.installed ## Run the whole test suite (real Postgres, worker, broker, SMTP sink, browser)
+test: $(VENV)/.installed $(AXE) ## Run the whole test suite (real Postgres, worker, broker, SMTP sink, browser)
 	$(BIN)/python -m pytest
 
-test-integration: $(VENV)/.installed ## Run only the tests that drive real processes
+test-integration: $(VENV)/.installed $(AXE) ## Run only the tests that drive real processes
 	$(BIN)/python -m pytest -m "integration or browser"
 
 lint: $(VENV)/.installed ## Format check, lint, security lint (bandit: no medium or high finding) and migration check
@@ -58,8 +65,8 @@ lock: $(VENV)/.installed ## Re-lock requirements.lock and requirements-dev.lock 
 	$(PIP_COMPILE) --output-file=requirements.lock requirements-production.txt
 	$(PIP_COMPILE) --constraint=requirements.lock --output-file=requirements-dev.lock $(DEV_SOURCES)
 
-clean: ## Remove the virtualenv and local data (embedded database, broker files)
-	rm -rf $(VENV) var
+clean: ## Remove the virtualenv, axe-core and local data (embedded database, broker files)
+	rm -rf $(VENV) var tests/browser/node_modules
 
 bench: $(VENV)/.installed ## Benchmark the production-like stack, nginx in front (FULL=1: 60 s scenarios; bench/README.md)
 	$(BIN)/python -m bench.run $(if $(FULL),--full,)

@@ -106,16 +106,18 @@ class ApplicationForm(StampedForm):
         super().__init__(*args, **kwargs)
         self.fields["letters"].queryset = Petition.objects.open().order_by("-created_at")
         self.fields["is_authorised"].error_messages["required"] = _(
-            "Only someone authorised to sign for the organisation may apply."
+            "Tick this box if you may sign for the organisation. If you may not, ask someone who may to apply."
         )
         self.fields["accepts_principles"].error_messages["required"] = _(
-            "Members accept the coalition's principles: please tick this box to apply."
+            "Tick this box to accept the coalition's principles: every member accepts them."
         )
 
     def clean_website(self) -> str:
         website = self.cleaned_data["website"]
         if not website.lower().startswith(("http://", "https://")) or not domain_of(website):
-            raise ValidationError(_("Please give the address of a website, starting with https://"), code="scheme")
+            raise ValidationError(
+                _("Enter the address of the website, starting with https://, like https://example.org"), code="scheme"
+            )
         return website
 
 
@@ -224,11 +226,13 @@ class ProfileForm(AccessibleForm, forms.ModelForm):
     def clean_links_text(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["links_text"].splitlines() if line.strip()]
         if len(lines) > 5:
-            raise ValidationError(_("Please give at most five links."), code="too_many")
+            raise ValidationError(_("Keep at most five links, one a line, and remove the others."), code="too_many")
         validator = forms.URLField(max_length=200, assume_scheme="https").clean
         for line in lines:
             if not line.lower().startswith("https://"):
-                raise ValidationError(_("Every link must start with https://"), code="scheme")
+                raise ValidationError(
+                    _("Start every link with https://, like https://example.org/about"), code="scheme"
+                )
             validator(line)
         return lines
 
@@ -302,7 +306,9 @@ class ChangeDecisionForm(AccessibleForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", ValidationError(_("Please say why you decline the change."), code="required"))
+            self.add_error(
+                "reason", ValidationError(_("Say why you decline the change: the member reads it."), code="required")
+            )
         return cleaned
 
 
@@ -333,7 +339,7 @@ class InvitationForm(AccessibleForm):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
+            self.add_error("password2", _("Type the same password in both boxes."))
         elif first:
             from campaign.accounts.models import User
 

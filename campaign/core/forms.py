@@ -38,6 +38,11 @@ class MailableEmailField(forms.EmailField):
     the domain (see validate_mailable_domain). The second runs only on an address the
     first accepts, so a visitor sees one message at a time."""
 
+    default_error_messages: ClassVar[dict] = {
+        "required": _("Enter your email address, like name@example.org."),
+        "invalid": _("Enter your email address in full, like name@example.org."),
+    }
+
     def __init__(self, *, max_length: int = EMAIL_MAX_LENGTH, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
 

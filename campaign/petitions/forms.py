@@ -18,6 +18,7 @@ class SignatureForm(HoneypotForm):
     name = PlainLineField(
         label=_("Your name"),
         max_length=100,
+        error_messages={"required": _("Enter your name, as you want it on the letter.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = MailableEmailField(
@@ -25,7 +26,11 @@ class SignatureForm(HoneypotForm):
         help_text=_("We send you a link to confirm. It is never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryField(label=_("Country"), blank_label=_("Choose your country"))
+    country = CountryField(
+        label=_("Country"),
+        blank_label=_("Choose your country"),
+        error_messages={"required": _("Choose your country from the list.")},
+    )
     city = PlainLineField(
         label=_("Town or city (optional)"),
         max_length=100,
@@ -41,7 +46,7 @@ class SignatureForm(HoneypotForm):
     is_public = forms.BooleanField(label=_("Show my name and country on the list of signatories"), required=False)
     wants_updates = forms.BooleanField(label=_("Send me occasional campaign updates"), required=False)
     consent = forms.BooleanField(
-        label=CONSENT_TEXT, required=True, error_messages={"required": _("Please tick this box to sign.")}
+        label=CONSENT_TEXT, required=True, error_messages={"required": _("Tick this box to agree, then sign again.")}
     )
     # The ?src= code the reader arrived with (selectors.source_code_for).
     source = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language, npgettext
@@ -257,7 +258,13 @@ def petition_badge(request, slug: str):
 
 def petition_thanks(request, slug: str):
     petition = selectors.shown_one_in(_public_petition(slug), get_language())
-    return render(request, "petitions/signature_check_inbox.html", {"petition": petition})
+    context = {
+        "petition": petition,
+        "resent": request.GET.get("resent") == "1",
+        "interval_minutes": int(services.MIN_MAIL_INTERVAL.total_seconds() // 60),
+        "mails_a_day": services.MAX_MAILS_PER_WINDOW,
+    }
+    return render(request, "petitions/signature_check_inbox.html", context)
 
 
 @csp_update(MASTODON_FORM_CSP)
@@ -314,7 +321,9 @@ def signature_resend(request, slug: str):
         if not hits(_limits(request, email, "resend")):
             return _too_many(request, petition)
         services.signature_resend(petition=petition, email=email)
-        return redirect("petitions:thanks", slug=petition.slug)
+        # The same answer whether or not the address signed: the page must not tell
+        # anyone who has signed (docs/security-and-privacy.md), so it names every case.
+        return redirect(reverse("petitions:thanks", kwargs={"slug": petition.slug}) + "?resent=1")
     shown = selectors.shown_one_in(petition, get_language())
     return render(request, "petitions/signature_resend.html", {"petition": shown, "form": form})
 

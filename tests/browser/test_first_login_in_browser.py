@@ -40,7 +40,7 @@ def test_first_login_sets_up_two_factor_and_lands_on_the_dashboard(live_server, 
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill("000000")
     page.get_by_role("button", name="Turn on two-factor authentication").click()
-    page.get_by_text("Incorrect code.").wait_for()
+    page.get_by_text("Incorrect code.", exact=True).wait_for()  # the summary links to it too
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
 

@@ -265,7 +265,7 @@ def test_change_detail_declines_on_post_with_a_reason(client, own, rep, boss):
     url = reverse("coalition:change-detail", args=[change.pk])
     response = client.post(url, {"decision": "decline", "reason": ""})
     assert response.status_code == 200
-    assert "Please say why" in response.content.decode()
+    assert "Say why you decline the change" in response.content.decode()
     response = client.post(url, {"decision": "decline", "reason": "Not theirs."})
     assert response.status_code == 302
     change.refresh_from_db()

@@ -229,7 +229,7 @@ def test_profile_links_must_be_https(client, rep, own):
     response = client.post(
         reverse("coalition:profile", args=[own.slug]), profile_data(own, links_text="javascript:alert(1)")
     )
-    assert "must start with https://" in response.content.decode()
+    assert "Start every link with https://" in response.content.decode()
     response = client.post(
         reverse("coalition:profile", args=[own.slug]), profile_data(own, links_text="https://a.example.org/x")
     )

@@ -243,7 +243,7 @@ def test_the_sign_form_of_a_kept_page_signs(client):
     Client().get(petition.get_absolute_url())  # someone else fills Django's cache
     page = client.get(petition.get_absolute_url())
     assert page.context is None
-    assert f'action="{reverse("petitions:sign", kwargs={"slug": petition.slug})}"' in page.content.decode()
+    assert f'action="{reverse("petitions:sign", kwargs={"slug": petition.slug})}#errors"' in page.content.decode()
     response = client.post(
         reverse("petitions:sign", kwargs={"slug": petition.slug}),
         sign_data(),

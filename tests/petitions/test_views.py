@@ -274,6 +274,28 @@ def test_resend_for_unknown_address_looks_the_same_and_sends_nothing(client):
     assert not OutboxMessage.objects.exists()
 
 
+def test_resend_says_when_no_mail_went_out_because_one_just_did(client):
+    """The same page for every address (it must not tell who signed), naming the case
+    where the mail was held back: a signer who just got one gets no second."""
+    signature = make_signature()
+    url = reverse("petitions:resend", kwargs={"slug": signature.petition.slug})
+    response = client.post(url, {"email": signature.email}, follow=True)
+    page = response.content.decode()
+    assert "less than 2 minutes ago, we did not send another one" in page
+    assert "Check your inbox and spam folder, or ask again in 2 minutes." in page
+    assert "We have sent you an email to confirm" not in page
+    assert OutboxMessage.objects.count() == 1  # the mail of signing, not a second one
+    unknown = client.post(url, {"email": "nobody@example.org"}, follow=True).content.decode()
+    assert unknown.replace("nobody@example.org", "") == page.replace(signature.email, "")
+
+
+def test_resend_invalid_address_says_what_to_enter(client):
+    petition = PetitionFactory()
+    url = reverse("petitions:resend", kwargs={"slug": petition.slug})
+    response = client.post(url, {"email": "nope"})
+    assert "Enter your email address in full, like name@example.org." in response.content.decode()
+
+
 def test_resend_invalid_address_rerenders(client):
     petition = PetitionFactory()
     url = reverse("petitions:resend", kwargs={"slug": petition.slug})

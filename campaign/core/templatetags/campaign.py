@@ -1,4 +1,5 @@
-from django import template
+from django import forms, template
+from django.utils.translation import gettext
 
 from campaign.core.text import meta_description, render_markdown
 
@@ -30,3 +31,15 @@ def country_name(code: str) -> str:
     from django_countries import countries
 
     return countries.name(code) or code
+
+
+@register.simple_tag(takes_context=True)
+def form_error_prefix(context) -> str:
+    """ "Error: " before the page title when a form on the page came back with errors, so
+    that it is the first thing a screen reader says of the page."""
+    for value in context.flatten().values():
+        # type(), not isinstance(): isinstance would evaluate lazy values such as the
+        # CSRF token, which sets a cookie on pages that must set none.
+        if issubclass(type(value), forms.BaseForm) and value.is_bound and value.errors:
+            return gettext("Error:") + " "
+    return ""
