@@ -95,7 +95,9 @@ PAGES = [
     Page("partner-totals", lambda s: s.partner.get_partner_url()),
     Page("letter-embed", lambda s: f"/letters/{s.letter.slug}/embed/"),
     Page("letter-embed-errors", lambda s: f"/letters/{s.letter.slug}/embed/", fail_with="Sign the letter"),
-    Page("share-mastodon-errors", lambda s: f"/share/mastodon/?letter={s.letter.slug}&instance=not+a+server", status=400),
+    Page(
+        "share-mastodon-errors", lambda s: f"/share/mastodon/?letter={s.letter.slug}&instance=not+a+server", status=400
+    ),
     # The same pages in another language: the switcher, the translated letter, longer words.
     Page("letter-in-french", lambda s: f"/fr{s.letter.get_absolute_url()}"),
     Page("letter-in-german-errors", lambda s: f"/de{s.letter.get_absolute_url()}", fail_with="Brief unterschreiben"),
