@@ -113,6 +113,30 @@ def smtp(smtp_sink: SmtpSink) -> SmtpSink:
     return smtp_sink
 
 
+# --- The cache --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _cache_kept_to_its_test(request, django_db_blocker):
+    """Tests use the database cache, whose rows a test's rollback takes away. A test that
+    commits (transactional_db, live_server) ends with a flush, which leaves the cache's
+    table alone: without this, a later test would read pages and lookups cached from
+    another test's data (a source code's id, a letter)."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        clear_database_cache(django_db_blocker)
+
+
+def clear_database_cache(django_db_blocker) -> None:
+    """Empty the database cache (never a Redis another process may share)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    if isinstance(caches["default"], DatabaseCache):
+        with django_db_blocker.unblock():
+            caches["default"].clear()
+
+
 # --- Celery worker ----------------------------------------------------------------------
 
 
