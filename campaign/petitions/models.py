@@ -252,8 +252,11 @@ class Signature(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures", db_index=False)
     # The language of the page signed on; the person's mails go out in it. Empty for
     # signatures from before there were translations: they read the original, and their
-    # mails go out in its language.
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
+    # mails go out in its language. The database default serves rows written by hand
+    # (an import, the bench's seeding) the same way.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="", db_default=""
+    )
     # The version of the text the person read: the translation's in `language` if the
     # letter had one, else the original's (PetitionVersion tells which by its date).
     petition_version = models.PositiveIntegerField(_("letter version signed"))

@@ -109,3 +109,17 @@ def test_the_mastodon_form_goes_to_the_readers_own_server(page, live_server, tra
     assert text == f"{petition.title} {live_server.url}{petition.get_absolute_url()}".replace(
         live_server.url, "http://127.0.0.1:8000"
     )
+
+
+def test_the_letters_preview_card_image_is_a_png_a_browser_shows(page, live_server, transactional_db):
+    """What a link preview shows: the og:image of the letter page, in the page's language."""
+    petition = PetitionFactory()
+    page.goto(live_server.url + f"/fr{petition.get_absolute_url()}")
+    image_url = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert urlsplit(image_url).path == f"/fr/letters/{petition.slug}/share.png"
+    response = page.goto(live_server.url + urlsplit(image_url).path)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.body().startswith(b"\x89PNG\r\n\x1a\n")
+    size = page.evaluate("() => [document.images[0].naturalWidth, document.images[0].naturalHeight]")
+    assert size == [1200, 630]
