@@ -2,9 +2,7 @@
 refused with the 403 page and stores nothing, and the site's own form signs."""
 
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,34 +27,10 @@ def forging_page(action: str) -> bytes:
 
 
 @pytest.fixture
-def other_site() -> Iterator[callable]:
-    """Serves forging pages on a second loopback port; yields a function that takes the
-    host to serve under and the form's action, and returns the page's address."""
-    pages: dict[str, bytes] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def serve(host: str, action: str) -> str:
-        path = f"/forge-{len(pages)}.html"
-        pages[path] = forging_page(action)
-        return f"http://{host}:{server.server_address[1]}{path}"
-
-    yield serve
-    server.shutdown()
-    server.server_close()
+def other_site(another_site) -> Callable[[str, str], str]:
+    """Serves forging pages on another site: a function that takes the host to serve
+    under and the form's action, and returns the page's address."""
+    return lambda host, action: another_site(host, forging_page(action))
 
 
 def test_reading_a_letter_sets_no_cookie(page, live_server, transactional_db):

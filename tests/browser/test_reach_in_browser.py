@@ -3,9 +3,7 @@ signs inside the frame, counted for that partner; the Mastodon share form takes 
 reader to their own server."""
 
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,38 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
 @pytest.fixture
-def partner_site() -> Iterator[callable]:
-    """A second web server on the loopback, standing for a partner's site: yields a
-    function that takes a host name and an embed address and returns the address of a
-    page framing it."""
-    pages: dict[str, bytes] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def partner_site(another_site) -> Callable[[str, str], str]:
+    """A partner's site: a function that takes a host name and an embed address and
+    returns the address of a page framing it."""
 
     def serve(host: str, embed_url: str) -> str:
-        path = f"/partner-{len(pages)}.html"
-        pages[path] = (
-            "<!doctype html><title>Riverside Privacy Group</title><h1>Our news</h1>"
-            f'<iframe src="{escape(embed_url)}" title="Sign the letter" width="420" height="640"></iframe>'
-        ).encode()
-        return f"http://{host}:{server.server_address[1]}{path}"
+        return another_site(
+            host,
+            (
+                "<!doctype html><title>Riverside Privacy Group</title><h1>Our news</h1>"
+                f'<iframe src="{escape(embed_url)}" title="Sign the letter" width="420" height="640"></iframe>'
+            ).encode(),
+        )
 
-    yield serve
-    server.shutdown()
-    server.server_close()
+    return serve
 
 
 def test_a_visitor_signs_inside_a_partners_frame(page, live_server, partner_site, transactional_db):
